@@ -1,0 +1,80 @@
+"""The file page's action forms: each name reads its fields and calls one service.
+
+The table here is what ``POST /console/dossiers/<ref>/<action>`` accepts; services hold the rules.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from mediator_plugin.cases import documents, instruction, services, timeline
+from mediator_plugin.cases.models import Case, ObservationRequest
+from mediator_plugin.cases.workflow import check
+from mediator_plugin.core import forms
+from mediator_plugin.core.db import db
+from mediator_plugin.core.errors import MissingField
+from mediator_plugin.core.permissions import Identity
+from mediator_plugin.proposals import services as proposals
+
+
+def _upload(case: Case, actor: Identity):
+    check("upload_document", case.state, actor)
+    sent = forms.upload("file")
+    if sent is None:
+        raise MissingField(_("Choose a file."), field="file")
+    document = documents.add_upload(case, filename=sent[0], content=sent[1], actor=actor.name,
+                                    shared_with_company=forms.boolean("shared_with_company"))
+    timeline.log(case, actor, "document_added", filename=document.filename, sha256=document.sha256)
+
+
+def _record_observations(case: Case, actor: Identity):
+    request = db.session.get(ObservationRequest, forms.integer("request_id"))
+    if request is None or request.case_id != case.id:
+        raise MissingField(_("Unknown request."), field="request_id")
+    instruction.answer_observations(request, actor, answer=forms.text("answer"))
+
+
+ACTIONS = {
+    "classify": lambda c, a: services.classify(
+        c, a, subcategory=forms.text("subcategory") or None, department=forms.text("department") or None,
+        cross_border=forms.boolean("cross_border"), party_type=forms.text("party_type") or None),
+    "request_documents": lambda c, a: services.request_documents(c, a, missing=forms.text("missing")),
+    "mark_complete": lambda c, a: services.mark_complete(c, a),
+    "declare_inadmissible": lambda c, a: services.declare_inadmissible(
+        c, a, ground=forms.text("ground"), sub_reason=forms.text("sub_reason") or None,
+        late_reason=forms.text("late_reason") or None),
+    "declare_interests": lambda c, a: instruction.declare_interests(
+        c, a, has_conflict=forms.choice("has_conflict", ("yes", "no")) == "yes",
+        circumstances=forms.text("circumstances")),
+    "declare_admissible": lambda c, a: services.declare_admissible(c, a, late_reason=forms.text("late_reason") or None),
+    "record_objection": lambda c, a: instruction.record_objection(c, a, party=forms.text("party")),
+    "request_observations": lambda c, a: instruction.request_observations(
+        c, a, department=forms.text("department"), question=forms.text("question"),
+        due_on=forms.optional_date("due_on")),
+    "record_observations": _record_observations,
+    "request_consumer_info": lambda c, a: instruction.request_consumer_info(c, a, question=forms.text("question")),
+    "record_consumer_info": lambda c, a: instruction.record_consumer_info(c, a, summary=forms.text("summary")),
+    "extend_deadline": lambda c, a: instruction.extend_deadline(
+        c, a, reason_category=forms.text("reason_category"), justification=forms.text("justification"),
+        new_due=forms.required_date("new_due")),
+    "record_agreement": lambda c, a: instruction.record_agreement(c, a, text=forms.text("text")),
+    "record_answer": lambda c, a: proposals.record_answer(
+        c, a, party=forms.text("party"), answer=forms.text("answer"), answered_on=forms.required_date("answered_on"),
+        channel=forms.text("channel"), reason=forms.text("reason") or None),
+    "record_implementation": lambda c, a: proposals.record_implementation(
+        c, a, status=forms.text("status"), done_on=forms.optional_date("done_on"), note=forms.text("note"),
+        evidence=forms.upload("evidence")),
+    "close": lambda c, a: services.close(c, a, note=forms.text("note")),
+    "interrupt": lambda c, a: services.interrupt(c, a, cause=forms.text("cause"), note=forms.text("note")),
+    "upload_document": _upload,
+}
+
+
+def success_message(action: str) -> str:
+    """What the page says after a successful action."""
+    return {
+        "declare_admissible": _("The file is admitted and the notice of seizure is on its way to both parties."),
+        "declare_inadmissible": _("The refusal is recorded and the letter is on its way to the consumer."),
+        "close": _("The file is closed; the closure letter is on its way."),
+        "extend_deadline": _("The deadline is extended and both parties are notified."),
+    }.get(action, _("Saved."))

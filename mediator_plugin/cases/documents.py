@@ -1,0 +1,105 @@
+"""Documents of a file: checked uploads and generated letters, stored by content hash.
+
+The type is read from the content's first bytes, never trusted from the name or the browser;
+size and type limits come from the settings (``upload_max_bytes``, ``upload_types``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.cases.models import Case, Document
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.errors import MissingField
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_type(content: bytes) -> str | None:
+    """The media type the content really is, among those we know; plain UTF-8 text counts as text."""
+    for signature, media_type in _SIGNATURES:
+        if content.startswith(signature):
+            return media_type
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "text/plain" if "\x00" not in text else None
+
+
+def safe_filename(name: str) -> str:
+    """A name safe to show and to send back in Content-Disposition (no path, no control chars)."""
+    name = os.path.basename(name.replace("\\", "/")).strip()
+    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "_", name)
+    return name[:200] or "document"
+
+
+def storage_path(sha256: str) -> Path:
+    return state().storage_dir / sha256[:2] / sha256
+
+
+def _write_blob(content: bytes) -> str:
+    digest = hashlib.sha256(content).hexdigest()
+    target = storage_path(digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a crash never leaves a half-written blob under its final name.
+        fd, tmp = tempfile.mkstemp(dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, target)
+    return digest
+
+
+def add_upload(case: Case, *, filename: str, content: bytes, actor: str, kind: str = "upload",
+               shared_with_company: bool = False) -> Document:
+    """Check and store an uploaded document; raise :class:`MissingField` with a clear reason."""
+    settings = state().settings
+    if not content:
+        raise MissingField(_("The file is empty."), field="file")
+    if len(content) > settings["upload_max_bytes"]:
+        raise MissingField(_("The file is too large (%(size)s MB at most).",
+                             size=settings["upload_max_bytes"] // (1024 * 1024)), field="file")
+    media_type = sniff_type(content)
+    if media_type not in settings["upload_types"]:
+        raise MissingField(_("This type of file is not accepted: send a PDF, JPEG, PNG or text file."), field="file")
+    return _add(case, kind=kind, filename=safe_filename(filename), content=content, media_type=media_type,
+                actor=actor, shared_with_company=shared_with_company)
+
+
+def add_letter(case: Case, *, letter_kind: str, filename: str, pdf: bytes, actor: str) -> Document:
+    """Store a generated letter as a document of the file."""
+    document = _add(case, kind="letter", filename=filename, content=pdf, media_type="application/pdf",
+                    actor=actor, shared_with_company=True)
+    document.letter_kind = letter_kind
+    return document
+
+
+def _add(case: Case, *, kind, filename, content, media_type, actor, shared_with_company) -> Document:
+    document = Document(
+        case_id=case.id, kind=kind, filename=filename, content_type=media_type, size=len(content),
+        sha256=_write_blob(content), uploaded_by=actor, uploaded_at=utcnow(),
+        shared_with_company=shared_with_company,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def read_content(document: Document) -> bytes:
+    """The stored bytes, checked against the recorded hash."""
+    content = storage_path(document.sha256).read_bytes()
+    if hashlib.sha256(content).hexdigest() != document.sha256:
+        raise OSError(f"document {document.id} does not match its recorded SHA-256")
+    return content

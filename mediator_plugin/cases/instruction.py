@@ -1,0 +1,187 @@
+"""Examining an admitted file: interests, requests for observations, the consumer, extension, agreement.
+
+R-INFO-3 (conflict of interest), R-FLOW-2 (company deadline in working days, reminders), R-DEADLINE-4
+(extension with a notice to both parties), R-FLOW-1 (amicable agreement).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.cases import timeline
+from mediator_plugin.cases.models import Case, ConflictDeclaration, Extension, ObservationRequest
+from mediator_plugin.cases.notices import send_letter
+from mediator_plugin.cases.services import _end
+from mediator_plugin.cases.workflow import State, check
+from mediator_plugin.core.calendar import add_calendar_days, add_working_days, paris_date
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, MissingField, NotAllowed
+from mediator_plugin.core.outbox import OutboxKind, enqueue
+from mediator_plugin.core.pdf import fr_date
+from mediator_plugin.core.permissions import Identity
+
+EXTENSION_REASONS = ("expertise", "multiple_contracts", "awaiting_documents", "legal_question", "other")
+
+
+def declare_interests(case: Case, actor: Identity, *, has_conflict: bool, circumstances: str = "") -> ConflictDeclaration:
+    """Record the actor's declaration; a declared conflict is told to both parties with a window to object."""
+    check("declare_interests", case.state, actor)
+    circumstances = circumstances.strip()
+    if has_conflict and not circumstances:
+        raise MissingField(_("Describe the circumstances that could affect your impartiality."),
+                           field="circumstances")
+    today = paris_date(utcnow())
+    declaration = ConflictDeclaration(
+        case_id=case.id, declared_by=actor.name, declared_at=utcnow(), has_conflict=has_conflict,
+        circumstances=circumstances,
+        objection_until=add_calendar_days(today, state().charter.deadlines["coi_objection_days"])
+        if has_conflict else None,
+    )
+    db.session.add(declaration)
+    timeline.log(case, actor, "interests_declared", has_conflict=has_conflict,
+                 objection_until=declaration.objection_until)
+    if has_conflict:
+        for role in ("consumer", "company"):
+            party = case.party(role)
+            if party and party.email:
+                enqueue(OutboxKind.MAIL, f"coi:{case.reference}:{declaration.declared_at.isoformat()}:{role}", {
+                    "to": [party.email],
+                    "subject": _("Mediation %(reference)s: declaration of the mediator", reference=case.reference),
+                    "body": _("The mediator informs you of the following circumstance, which could be seen as "
+                              "affecting their impartiality: %(circumstances)s\n\nYou may object to the mediation "
+                              "going on until %(until)s by answering this message.",
+                              circumstances=circumstances, until=fr_date(declaration.objection_until)),
+                    "attachments": [],
+                }, case_id=case.id)
+    return declaration
+
+
+def record_objection(case: Case, actor: Identity, *, party: str) -> None:
+    """A party objects after a declared conflict: the mission ends (R613-1)."""
+    check("record_objection", case.state, actor)
+    declaration = db.session.execute(
+        sa.select(ConflictDeclaration).where(ConflictDeclaration.case_id == case.id,
+                                             ConflictDeclaration.has_conflict.is_(True))
+        .order_by(ConflictDeclaration.id.desc())
+    ).scalars().first()
+    if declaration is None:
+        raise InvalidTransition(_("No conflict of interest was declared on this file."))
+    if paris_date(utcnow()) > declaration.objection_until:
+        raise DeadlinePassed(_("The time to object ended on %(until)s.", until=fr_date(declaration.objection_until)))
+    if party not in ("consumer", "company"):
+        raise MissingField(_("Say which party objects."), field="party")
+    declaration.objected_by, declaration.objected_at = party, utcnow()
+    _end(case, actor, State.COI_OBJECTION, summary=state().charter.label("interruption", "COI_OBJECTION"), note="")
+
+
+def request_observations(case: Case, actor: Identity, *, department: str, question: str,
+                         due_on: date | None = None) -> ObservationRequest:
+    """Ask a department for its observations; by default it has the charter's working days to answer."""
+    check("request_observations", case.state, actor)
+    settings = state().settings
+    if department not in settings["departments"]:
+        raise MissingField(_("Unknown department."), field="department")
+    if not question.strip():
+        raise MissingField(_("Write the question to the department."), field="question")
+    today = paris_date(utcnow())
+    due_on = due_on or add_working_days(today, state().charter.deadlines["company_reply_working_days"])
+    if due_on <= today:
+        raise MissingField(_("The deadline must be after today."), field="due_on")
+    request = ObservationRequest(case_id=case.id, department=department, question=question.strip(),
+                                 sent_at=utcnow(), sent_by=actor.name, due_on=due_on)
+    db.session.add(request)
+    db.session.flush()
+    case.state = State.AWAITING_COMPANY
+    timeline.log(case, actor, "observations_requested", department=department, due_on=due_on)
+    enqueue(OutboxKind.MAIL, f"observations:{request.id}", {
+        "to_department": department,
+        "subject": _("Mediation %(reference)s: request for observations", reference=case.reference),
+        "body": _("The mediator asks your department for its observations on file %(reference)s before "
+                  "%(due)s. Answer in your correspondent space: %(url)s",
+                  reference=case.reference, due=fr_date(due_on),
+                  url=settings["base_url"].rstrip("/") + "/correspondant/"),
+        "attachments": [],
+    }, case_id=case.id)
+    return request
+
+
+def answer_observations(request: ObservationRequest, actor: Identity, *, answer: str) -> None:
+    """The department's answer, by its correspondent (only their own department) or typed by the team."""
+    case = db.session.get(Case, request.case_id)
+    team = actor.on_team
+    check("record_observations" if team else "answer_observations", case.state, actor)
+    if not team and request.department not in actor.departments:
+        raise NotAllowed(_("This request is addressed to another department."))
+    if request.answered_at is not None:
+        raise InvalidTransition(_("This request has already been answered."))
+    if not answer.strip():
+        raise MissingField(_("Write the department's observations."), field="answer")
+    request.answer, request.answered_at, request.answered_by = answer.strip(), utcnow(), actor.name
+    late = paris_date(request.answered_at) > request.due_on
+    open_requests = db.session.execute(
+        sa.select(sa.func.count()).select_from(ObservationRequest)
+        .where(ObservationRequest.case_id == case.id, ObservationRequest.answered_at.is_(None))
+    ).scalar()
+    if case.state == State.AWAITING_COMPANY and open_requests == 0:
+        case.state = State.INSTRUCTION
+    timeline.log(case, actor, "observations_received", department=request.department, late=late)
+
+
+def request_consumer_info(case: Case, actor: Identity, *, question: str) -> None:
+    """Ask the consumer a question; the file waits for the answer."""
+    check("request_consumer_info", case.state, actor)
+    if not question.strip():
+        raise MissingField(_("Write the question to the consumer."), field="question")
+    case.state = State.AWAITING_CONSUMER
+    timeline.log(case, actor, "consumer_asked", question=question.strip())
+
+
+def record_consumer_info(case: Case, actor: Identity, *, summary: str) -> None:
+    """The consumer answered."""
+    check("record_consumer_info", case.state, actor)
+    if not summary.strip():
+        raise MissingField(_("Summarise the consumer's answer."), field="summary")
+    case.state = State.INSTRUCTION
+    timeline.log(case, actor, "consumer_answered", summary=summary.strip())
+
+
+def extend_deadline(case: Case, actor: Identity, *, reason_category: str, justification: str,
+                    new_due: date) -> Extension:
+    """Prolong the 90 days for a complex dispute, before they run out, telling both parties (R612-5)."""
+    check("extend_deadline", case.state, actor)
+    if reason_category not in EXTENSION_REASONS:
+        raise MissingField(_("Choose why the dispute is complex."), field="reason_category")
+    if not justification.strip():
+        raise MissingField(_("Explain why the dispute is complex."), field="justification")
+    today = paris_date(utcnow())
+    if today > case.outcome_due:
+        raise DeadlinePassed(_("The mediation had to end on %(due)s: an extension must be decided before that day.",
+                               due=fr_date(case.outcome_due)))
+    if new_due <= case.outcome_due:
+        raise MissingField(_("The new date must be after %(due)s.", due=fr_date(case.outcome_due)), field="new_due")
+    extension = Extension(case_id=case.id, decided_at=utcnow(), decided_by=actor.name,
+                          reason_category=reason_category, justification=justification.strip(),
+                          previous_due=case.outcome_due, new_due=new_due)
+    db.session.add(extension)
+    previous = case.outcome_due
+    case.outcome_due = new_due
+    timeline.log(case, actor, "extended", previous_due=previous, new_due=new_due, reason=reason_category)
+    # The notice to both parties is part of the decision: without it nothing is saved (R-DEADLINE-4).
+    send_letter(case, "extension", actor, fields={
+        "extension_reason": justification.strip(), "previous_due": fr_date(previous), "new_due": fr_date(new_due)})
+    return extension
+
+
+def record_agreement(case: Case, actor: Identity, *, text: str) -> None:
+    """The parties settled during the mediation (R-STATS-3 ``AMICABLE_AGREEMENT``)."""
+    check("record_agreement", case.state, actor)
+    if not text.strip():
+        raise MissingField(_("Write the terms of the agreement."), field="text")
+    case.agreement_text, case.resolution_mode = text.strip(), "agreement"
+    case.state = State.AGREEMENT
+    timeline.log(case, actor, "agreement")
+

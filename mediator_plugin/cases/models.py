@@ -1,0 +1,209 @@
+"""The mediator's file (``Case``) and everything attached to it.
+
+Every legally meaningful moment has its own column (R-DEADLINE-5), so durations and deadlines
+are computed in SQL; ``received_at`` and ``closed_at`` are the seizure and end dates that suspend
+and restart prescription (R-PRESC-1).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediator_plugin.core.db import UTCDateTime, db, utcnow
+
+
+class Case(db.Model):
+    """A mediation file, ``MED-YYYY-NNNNN``."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(16), nullable=False, unique=True)
+    state: Mapped[str] = mapped_column(sa.String(32), nullable=False, index=True)
+    charter_version: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    charter_sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    channel: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # helpdesk, online, post
+    subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    category: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # level 1
+    subcategory: Mapped[str | None] = mapped_column(sa.String(64))  # level 2
+    department: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    cross_border: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    party_type: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="consumer")
+    first_written_complaint_on = mapped_column(sa.Date)
+    court_case_declared: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    assigned_to: Mapped[str | None] = mapped_column(sa.String(200))
+
+    # R-DEADLINE-5: the dates of the procedure.
+    received_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    complete_at = mapped_column(UTCDateTime)
+    admissibility_decided_at = mapped_column(UTCDateTime)
+    notified_at = mapped_column(UTCDateTime)
+    rejection_due = mapped_column(sa.Date)
+    outcome_due = mapped_column(sa.Date, index=True)
+    closed_at = mapped_column(UTCDateTime, index=True)
+
+    inadmissibility_ground: Mapped[str | None] = mapped_column(sa.String(48))
+    inadmissibility_sub_reason: Mapped[str | None] = mapped_column(sa.String(48))
+    outcome: Mapped[str | None] = mapped_column(sa.String(32))
+    resolution_mode: Mapped[str | None] = mapped_column(sa.String(16))  # agreement, proposal
+    agreement_text: Mapped[str | None] = mapped_column(sa.Text)
+    late_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - two console users never overwrite each other
+
+    parties = relationship("Party", back_populates="case", order_by="Party.id", cascade="all, delete-orphan")
+    ticket = relationship("TicketCopy", back_populates="case", uselist=False, cascade="all, delete-orphan")
+    events = relationship("TimelineEvent", order_by="TimelineEvent.id", cascade="all, delete-orphan")
+    documents = relationship("Document", order_by="Document.id", cascade="all, delete-orphan")
+
+    def party(self, role: str) -> Party | None:
+        return next((p for p in self.parties if p.role == role), None)
+
+
+class ReferenceCounter(db.Model):
+    """Last sequence number given per year of receipt."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+
+class Party(db.Model):
+    """The consumer or the company, with their contact details."""
+
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # consumer, company
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    postal_address: Mapped[str | None] = mapped_column(sa.Text)
+    postcode: Mapped[str | None] = mapped_column(sa.String(12))
+    case = relationship("Case", back_populates="parties")
+    representatives = relationship("Representative", cascade="all, delete-orphan")
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "role"),)
+
+
+class Representative(db.Model):
+    """A lawyer, association or relative acting for a party (R-PROC-2)."""
+
+    __tablename__ = "representatives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)  # avocat, association, proche, autre
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    mandate: Mapped[str] = mapped_column(sa.Text, nullable=False)
+
+
+class TicketCopy(db.Model):
+    """The mediator's own copy of the helpdesk ticket and its conversation, with its content hash."""
+
+    __tablename__ = "ticket_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, unique=True)
+    vendor: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    ticket_id: Mapped[str] = mapped_column(sa.String(40), nullable=False, index=True)
+    subject: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    requester_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    requester_email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    ticket_created_at = mapped_column(UTCDateTime, nullable=False)
+    ticket_closed_at = mapped_column(UTCDateTime)
+    complaint_dates: Mapped[list] = mapped_column(sa.JSON, nullable=False)  # ISO dates of written complaints
+    snapshot: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    content_sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    copied_at = mapped_column(UTCDateTime, nullable=False)
+    case = relationship("Case", back_populates="ticket")
+
+    __table_args__ = (sa.UniqueConstraint("vendor", "ticket_id"),)
+
+
+class Document(db.Model):
+    """A stored file: an upload, evidence, or a generated letter (content under the storage dir)."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # upload, letter, evidence
+    letter_kind: Mapped[str | None] = mapped_column(sa.String(16))
+    filename: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    uploaded_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    uploaded_at = mapped_column(UTCDateTime, nullable=False)
+    shared_with_company: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+
+
+class TimelineEvent(db.Model):
+    """One line of a file's history, as the team reads it."""
+
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    at = mapped_column(UTCDateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    data: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+
+
+class ObservationRequest(db.Model):
+    """A request for observations to a company department, with its deadline and reminders (R-FLOW-2)."""
+
+    __tablename__ = "observation_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    department: Mapped[str] = mapped_column(sa.String(32), nullable=False, index=True)
+    question: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    sent_at = mapped_column(UTCDateTime, nullable=False)
+    sent_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    due_on = mapped_column(sa.Date, nullable=False, index=True)
+    reminders_sent: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    last_reminder_at = mapped_column(UTCDateTime)
+    escalated_at = mapped_column(UTCDateTime)
+    answered_at = mapped_column(UTCDateTime)
+    answered_by: Mapped[str | None] = mapped_column(sa.String(200))
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ConflictDeclaration(db.Model):
+    """A per-file declaration of interests (R-INFO-3, R-IND-3)."""
+
+    __tablename__ = "conflict_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    declared_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    declared_at = mapped_column(UTCDateTime, nullable=False)
+    has_conflict: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+    circumstances: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    objection_until = mapped_column(sa.Date)
+    objected_by: Mapped[str | None] = mapped_column(sa.String(16))  # consumer, company
+    objected_at = mapped_column(UTCDateTime)
+
+
+class Extension(db.Model):
+    """A prolongation of the 90-day deadline for a complex dispute (R-DEADLINE-4)."""
+
+    __tablename__ = "extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    decided_at = mapped_column(UTCDateTime, nullable=False)
+    decided_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    reason_category: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    justification: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    previous_due = mapped_column(sa.Date, nullable=False)
+    new_due = mapped_column(sa.Date, nullable=False)

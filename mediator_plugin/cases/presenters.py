@@ -1,0 +1,116 @@
+"""Turning a file's records into what the team reads: timeline sentences and the deadlines panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.cases.models import Case, TimelineEvent
+from mediator_plugin.cases.workflow import AWAITING_ANSWERS, BEFORE_ADMISSION, CLOCK_RUNNING, state_label
+from mediator_plugin.core.calendar import DeadlineState, deadline_state, paris_date
+from mediator_plugin.core.db import utcnow
+from mediator_plugin.core.pdf import fr_date
+
+
+def describe(event: TimelineEvent) -> str:
+    """One French sentence for a timeline event."""
+    d = event.data
+    sentences = {
+        "opened": lambda: _("File opened (channel: %(channel)s, charter %(version)s).",
+                            channel=d.get("channel"), version=d.get("charter_version")),
+        "ticket_copied": lambda: _("Ticket %(vendor)s #%(id)s and its %(n)s messages copied (SHA-256 %(sha)s…).",
+                                   vendor=d.get("vendor"), id=d.get("ticket_id"), n=d.get("messages"),
+                                   sha=str(d.get("sha256"))[:12]),
+        "possible_duplicate": lambda: _("Possible duplicate: the same consumer has the files %(refs)s.",
+                                        refs=", ".join(d.get("references", []))),
+        "classified": lambda: _("Classification changed."),
+        "documents_requested": lambda: _("Documents requested from the consumer: %(missing)s", missing=d.get("missing")),
+        "complete": lambda: _("File complete; a refusal must be notified by %(due)s.", due=_day(d.get("rejection_due"))),
+        "inadmissible": lambda: _("Declared inadmissible: %(ground)s.",
+                                  ground=state().charter.label("ground", d["ground"])),
+        "interests_declared": lambda: (_("Conflict of interest declared; the parties may object until %(until)s.",
+                                         until=_day(d.get("objection_until"))) if d.get("has_conflict")
+                                       else _("Declaration of no conflict of interest.")),
+        "admitted": lambda: _("Admitted; seizure notified to both parties. Outcome due by %(due)s.",
+                              due=_day(d.get("outcome_due"))),
+        "observations_requested": lambda: _("Observations requested from %(dept)s by %(due)s.",
+                                            dept=_department(d.get("department")), due=_day(d.get("due_on"))),
+        "observations_received": lambda: _("Observations received from %(dept)s.", dept=_department(d.get("department"))),
+        "reminder_sent": lambda: _("Reminder sent to %(dept)s.", dept=_department(d.get("department"))),
+        "consumer_asked": lambda: _("Question to the consumer: %(q)s", q=d.get("question")),
+        "consumer_answered": lambda: _("The consumer answered: %(s)s", s=d.get("summary")),
+        "extended": lambda: _("Deadline extended from %(old)s to %(new)s; both parties notified.",
+                              old=_day(d.get("previous_due")), new=_day(d.get("new_due"))),
+        "agreement": lambda: _("Amicable agreement recorded."),
+        "proposal_saved": lambda: _("Proposal draft saved (version %(v)s).", v=d.get("version")),
+        "proposal_signed": lambda: _("Proposal version %(v)s signed and sent; answers due by %(due)s.",
+                                     v=d.get("version"), due=_day(d.get("acceptance_deadline"))),
+        "answer": lambda: _("Answer of the %(party)s: %(answer)s (%(on)s).", party=_party(d.get("party")),
+                            answer=answer_label(d.get("answer")), on=_day(d.get("answered_on"))),
+        "implementation": lambda: _("Implementation recorded: %(status)s.", status=implementation_label(d.get("status"))),
+        "ended": lambda: _("Mediation ended: %(state)s.", state=state_label(d.get("final_state"))),
+        "document_added": lambda: _("Document added: %(name)s.", name=d.get("filename")),
+    }
+    return sentences.get(event.kind, lambda: event.kind)()
+
+
+def answer_label(code: str | None) -> str:
+    return {"accepted": _("accepted"), "refused": _("refused"), "no_answer": _("no answer")}.get(code or "", "")
+
+
+def implementation_label(code: str | None) -> str:
+    return {"done": _("carried out"), "partial": _("partly carried out"), "not_done": _("not carried out"),
+            "unknown": _("unknown")}.get(code or "", "")
+
+
+def _party(role):
+    return {"consumer": _("consumer"), "company": _("company")}.get(role, role)
+
+
+def _department(code):
+    departments = state().settings["departments"]
+    return departments[code]["label"] if code in departments else code
+
+
+def _day(value) -> str:
+    if not value:
+        return ""
+    return fr_date(value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of the file, with its legal basis and how it stands today."""
+
+    label: str
+    due: date
+    basis: str
+    status: DeadlineState
+
+
+def deadlines(case: Case, *, acceptance_deadline: date | None, open_requests) -> list[Deadline]:
+    """The deadlines that apply in the file's current state."""
+    charter = state().charter
+    today = paris_date(utcnow())
+    warn = charter.deadlines["outcome_warning_days_left"]
+    result = []
+    if case.state in BEFORE_ADMISSION and case.rejection_due:
+        result.append(Deadline(_("Notify a refusal"), case.rejection_due,
+                               _("Consumer Code L612-2: within three weeks of receiving the complete file"),
+                               deadline_state(case.rejection_due, today, warn_days_left=7)))
+    if case.state in CLOCK_RUNNING and case.outcome_due:
+        result.append(Deadline(_("End of the mediation"), case.outcome_due,
+                               _("Consumer Code R612-5: 90 days from the notice of seizure, unless extended"),
+                               deadline_state(case.outcome_due, today, warn_days_left=warn)))
+    if case.state in AWAITING_ANSWERS and acceptance_deadline:
+        result.append(Deadline(_("Parties' answers to the proposal"), acceptance_deadline,
+                               _("Consumer Code R612-4: deadline set by the mediator"),
+                               deadline_state(acceptance_deadline, today, warn_days_left=3)))
+    for request in open_requests:
+        result.append(Deadline(_("Observations of %(dept)s", dept=_department(request.department)), request.due_on,
+                               _("Charter: %(n)s working days", n=charter.deadlines["company_reply_working_days"]),
+                               deadline_state(request.due_on, today, warn_days_left=3)))
+    return result

@@ -1,0 +1,102 @@
+"""Reading files for the console: the dashboard's lists, the filtered file list, the search.
+
+Every query selects only the columns its page shows and pages in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from mediator_plugin.cases.models import Case, ObservationRequest, Party, TicketCopy
+from mediator_plugin.cases.workflow import BEFORE_ADMISSION, CLOCK_RUNNING, INSTRUCTING, OPEN
+from mediator_plugin.core.calendar import paris_date
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.proposals.models import Proposal
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FileFilters:
+    """Filters of the file list; empty strings mean "any"."""
+
+    state: str = ""
+    category: str = ""
+    department: str = ""
+    year: str = ""
+    due_within: str = ""
+    q: str = ""
+    page: int = 1
+
+
+def list_files(filters: FileFilters) -> tuple[list, int]:
+    """One page of files (newest first) and the total count, for the given filters."""
+    query = sa.select(Case.id, Case.reference, Case.state, Case.subject, Case.category, Case.department,
+                      Case.received_at, Case.outcome_due, Case.rejection_due)
+    query = _filtered(query, filters)
+    total = db.session.execute(sa.select(sa.func.count()).select_from(_filtered(sa.select(Case.id), filters)
+                                                                       .subquery())).scalar()
+    rows = db.session.execute(query.order_by(Case.received_at.desc(), Case.id.desc())
+                              .limit(PAGE_SIZE).offset((max(filters.page, 1) - 1) * PAGE_SIZE)).all()
+    return rows, total
+
+
+def _filtered(query, filters: FileFilters):
+    if filters.state == "open":
+        query = query.where(Case.state.in_(OPEN))
+    elif filters.state:
+        query = query.where(Case.state == filters.state)
+    if filters.category:
+        query = query.where(Case.category == filters.category)
+    if filters.department:
+        query = query.where(Case.department == filters.department)
+    if filters.year.isdigit():
+        query = query.where(Case.reference.like(f"MED-{int(filters.year)}-%"))
+    if filters.due_within.isdigit():
+        limit = paris_date(utcnow()) + timedelta(days=int(filters.due_within))
+        query = query.where(Case.state.in_(CLOCK_RUNNING), Case.outcome_due <= limit)
+    if filters.q.strip():
+        query = query.where(Case.id.in_(search_ids(filters.q)))
+    return query
+
+
+def search_ids(text: str):
+    """Files matching a reference, a consumer's name or e-mail, or a helpdesk ticket id."""
+    text = text.strip()
+    if text.upper().startswith("MED-"):
+        return sa.select(Case.id).where(Case.reference == text.upper())
+    if "@" in text:
+        return sa.select(Party.case_id).where(Party.role == "consumer", sa.func.lower(Party.email) == text.lower())
+    if text.isdigit():
+        return sa.select(TicketCopy.case_id).where(TicketCopy.ticket_id == text)
+    return sa.select(Party.case_id).where(Party.role == "consumer", sa.func.lower(Party.name).like(f"%{text.lower()}%"))
+
+
+def dashboard(identity_sub: str) -> dict:
+    """What the team must see first: deadlines within 7 days or passed, late requests, signatures."""
+    today = paris_date(utcnow())
+    soon = today + timedelta(days=7)
+    due = db.session.execute(
+        sa.select(Case.reference, Case.state, Case.subject, Case.outcome_due, Case.rejection_due)
+        .where(sa.or_(sa.and_(Case.state.in_(CLOCK_RUNNING), Case.outcome_due <= soon),
+                      sa.and_(Case.state.in_(BEFORE_ADMISSION), Case.rejection_due <= soon)))
+        .order_by(sa.func.coalesce(Case.rejection_due, Case.outcome_due)).limit(100)).all()
+    late_requests = db.session.execute(
+        sa.select(Case.reference, ObservationRequest.department, ObservationRequest.due_on,
+                  ObservationRequest.reminders_sent)
+        .join(Case, Case.id == ObservationRequest.case_id)
+        .where(ObservationRequest.answered_at.is_(None), ObservationRequest.due_on < today)
+        .order_by(ObservationRequest.due_on).limit(100)).all()
+    to_sign = db.session.execute(
+        sa.select(Case.reference, Case.subject, Proposal.drafted_by, Proposal.drafted_at)
+        .join(Proposal, Proposal.case_id == Case.id)
+        .where(Case.state.in_(INSTRUCTING), Proposal.signed_at.is_(None), Proposal.superseded.is_(False))
+        .order_by(Proposal.drafted_at).limit(100)).all()
+    mine = db.session.execute(
+        sa.select(Case.reference, Case.state, Case.subject, Case.outcome_due)
+        .where(Case.assigned_to == identity_sub, Case.state.in_(OPEN))
+        .order_by(Case.received_at.desc()).limit(50)).all()
+    return {"due": due, "late_requests": late_requests, "to_sign": to_sign, "mine": mine, "today": today}

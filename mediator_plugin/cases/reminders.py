@@ -1,0 +1,61 @@
+"""Reminders to departments late with their observations, then escalation to the mediator (R-FLOW-2).
+
+Sent only in service hours on working days (Europe/Paris), never at night or on a holiday.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.cases import timeline
+from mediator_plugin.cases.models import Case, ObservationRequest
+from mediator_plugin.core.calendar import next_working_moment, paris_date
+from mediator_plugin.core.db import db
+from mediator_plugin.core.outbox import OutboxKind, enqueue
+from mediator_plugin.core.pdf import fr_date
+from mediator_plugin.core.permissions import SYSTEM
+
+
+def send_due_reminders(now: datetime) -> int:
+    """Queue the reminders and escalations due at ``now``; returns how many were queued."""
+    if next_working_moment(now) != now:
+        return 0
+    today = paris_date(now)
+    offsets = state().charter.deadlines["reminder_offsets_days"]
+    queued = 0
+    late = db.session.execute(sa.select(ObservationRequest).where(
+        ObservationRequest.answered_at.is_(None), ObservationRequest.due_on <= today,
+        ObservationRequest.escalated_at.is_(None))).scalars().all()
+    for request in late:
+        case = db.session.get(Case, request.case_id)
+        sent = request.reminders_sent
+        if sent < len(offsets):
+            if today < request.due_on + timedelta(days=offsets[sent]):
+                continue
+            enqueue(OutboxKind.MAIL, f"reminder:{request.id}:{sent}", {
+                "to_department": request.department,
+                "subject": _("Reminder — mediation %(reference)s", reference=case.reference),
+                "body": _("The mediator is still waiting for your department's observations on file "
+                          "%(reference)s, due on %(due)s.", reference=case.reference, due=fr_date(request.due_on)),
+                "attachments": [],
+            }, case_id=case.id)
+            request.reminders_sent, request.last_reminder_at = sent + 1, now
+            timeline.log(case, SYSTEM, "reminder_sent", department=request.department, number=sent + 1)
+        else:
+            enqueue(OutboxKind.MAIL, f"escalation:{request.id}", {
+                "to": [state().charter.mediator["email"]],
+                "subject": _("No answer from %(dept)s — mediation %(reference)s", dept=request.department,
+                             reference=case.reference),
+                "body": _("Despite %(n)s reminders, the department has not answered the request of %(sent)s.",
+                          n=sent, sent=fr_date(paris_date(request.sent_at))),
+                "attachments": [],
+            }, case_id=case.id)
+            request.escalated_at = now
+            timeline.log(case, SYSTEM, "escalated", department=request.department)
+        queued += 1
+    db.session.commit()
+    return queued

@@ -1,0 +1,138 @@
+"""Console pages of the mediator's team: dashboard, file list, file page and its actions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from io import BytesIO
+
+from mediator_plugin import state
+from mediator_plugin.cases import queries
+from mediator_plugin.cases.actions import ACTIONS, success_message
+from mediator_plugin.cases.documents import read_content
+from mediator_plugin.cases.instruction import EXTENSION_REASONS
+from mediator_plugin.cases.models import ConflictDeclaration, Case, Document, Extension, ObservationRequest
+from mediator_plugin.cases.presenters import deadlines, describe
+from mediator_plugin.cases.workflow import INTERRUPTED, State, allowed_actions, state_label
+from mediator_plugin.core import audit
+from mediator_plugin.core.audit import AuditEntry
+from mediator_plugin.core.db import db
+from mediator_plugin.core.errors import MediationError
+from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.intake.services import possible_duplicates
+from mediator_plugin.proposals.models import SECTIONS
+from mediator_plugin.proposals.queries import answers_of, current_proposal
+from mediator_plugin.proposals.services import section_titles
+
+
+def _case_or_404(reference: str) -> Case:
+    case = db.session.execute(sa.select(Case).where(Case.reference == reference)).scalar_one_or_none()
+    if case is None:
+        abort(404)
+    return case
+
+
+def _audit_read(action: str, case: Case, **detail) -> None:
+    identity = current_identity()
+    audit.record(action, actor=identity.sub, roles=identity.roles, target=case.reference, case_id=case.id,
+                 detail=detail)
+    db.session.commit()
+
+
+@requires(Permission.CASE_READ)
+def dashboard():
+    """What is due today and this week, what awaits signature, my files."""
+    from mediator_plugin.intake.queries import pending_count
+
+    identity = current_identity()
+    return render_template("cases/dashboard.html", data=queries.dashboard(identity.sub),
+                           pending=pending_count(), state_label=state_label)
+
+
+@requires(Permission.CASE_READ)
+def index():
+    """The file list with filters, search and pages."""
+    args = request.args
+    filters = queries.FileFilters(state=args.get("state", ""), category=args.get("category", ""),
+                                  department=args.get("department", ""), year=args.get("year", ""),
+                                  due_within=args.get("due_within", ""), q=args.get("q", ""),
+                                  page=args.get("page", 1, type=int) or 1)
+    rows, total = queries.list_files(filters)
+    return render_template("cases/index.html", rows=rows, total=total, filters=filters,
+                           page_size=queries.PAGE_SIZE, states=list(State), state_label=state_label,
+                           categories=state().charter.rules["categories"],
+                           departments=state().settings["departments"])
+
+
+@requires(Permission.CASE_READ)
+def show(reference: str):
+    """The whole file on one page; the read is audited."""
+    case = _case_or_404(reference)
+    _audit_read("read_case", case)
+    return _render_case(case)
+
+
+def _render_case(case: Case, *, error: MediationError | None = None, status: int = 200):
+    identity = current_identity()
+    proposal = current_proposal(case)
+    requests_ = db.session.execute(sa.select(ObservationRequest).where(ObservationRequest.case_id == case.id)
+                                   .order_by(ObservationRequest.id)).scalars().all()
+    context = dict(
+        case=case, identity=identity, charter=state().charter, settings=state().settings,
+        state_label=state_label, describe=describe, actions=allowed_actions(case.state, identity),
+        proposal=proposal, answers=answers_of(proposal) if proposal else {},
+        section_titles=section_titles(), sections=SECTIONS,
+        requests=requests_, open_requests=[r for r in requests_ if r.answered_at is None],
+        declarations=db.session.execute(sa.select(ConflictDeclaration).where(
+            ConflictDeclaration.case_id == case.id)).scalars().all(),
+        extensions=db.session.execute(sa.select(Extension).where(Extension.case_id == case.id)).scalars().all(),
+        deadlines=deadlines(case, acceptance_deadline=proposal.acceptance_deadline if proposal else None,
+                            open_requests=[r for r in requests_ if r.answered_at is None]),
+        duplicates=possible_duplicates(case.party("consumer").email or "", exclude_case_id=case.id)
+        if case.party("consumer") and case.party("consumer").email else [],
+        conversation=(case.ticket.snapshot.get("comments", []) if case.ticket else []),
+        interruptions=[c for c in state().charter.rules["interruptions"] if c["code"] in INTERRUPTED
+                       and c["code"] != State.COI_OBJECTION],
+        extension_reasons=EXTENSION_REASONS, error=error.message if error else None,
+        error_field=error.field if error else None, form=request.form if error else {},
+    )
+    return render_template("cases/show.html", **context), status
+
+
+@requires(Permission.CASE_READ)
+def act(reference: str, action: str):
+    """Run one action of the file page; on refusal the page comes back with the reason and a 4xx."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        abort(404)
+    case = _case_or_404(reference)
+    try:
+        handler(case, current_identity())
+        db.session.commit()
+    except MediationError as exc:
+        db.session.rollback()
+        return _render_case(_case_or_404(reference), error=exc, status=exc.status)
+    flash(success_message(action), "success")
+    return redirect(url_for("mediator.cases.show", reference=reference), code=303)
+
+
+@requires(Permission.CASE_READ)
+def document(reference: str, document_id: int):
+    """Download a document of the file; audited."""
+    case = _case_or_404(reference)
+    doc = db.session.get(Document, document_id)
+    if doc is None or doc.case_id != case.id:
+        abort(404)
+    _audit_read("read_document", case, document_id=doc.id, filename=doc.filename)
+    return send_file(BytesIO(read_content(doc)), mimetype=doc.content_type, as_attachment=True,
+                     download_name=doc.filename)
+
+
+@requires(Permission.AUDIT_READ)
+def accesses(reference: str):
+    """Who read or changed this file, from the audit log."""
+    case = _case_or_404(reference)
+    _audit_read("read_access_log", case)
+    entries = db.session.execute(sa.select(AuditEntry).where(AuditEntry.case_id == case.id)
+                                 .order_by(AuditEntry.id.desc()).limit(500)).scalars().all()
+    return render_template("cases/accesses.html", case=case, entries=entries)

@@ -1,0 +1,182 @@
+"""The ``mediator`` command line (interfaces.md, "Command line").
+
+In a host application the same group is ``flask mediator …``. Exit codes: 0 success, 1 the work
+failed (the message says what and what to do), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup, FlaskGroup
+
+mediator_group = AppGroup("mediator", help="Médiateur: the in-house consumer mediator.")
+
+
+def _summary_line(kind: str, data: dict) -> None:
+    click.echo(json.dumps({"event": kind, **data}, default=str, ensure_ascii=False))
+
+
+@mediator_group.command("init")
+def init_command():
+    """Create or upgrade the schema and validate the charter."""
+    from mediator_plugin.core.schema import upgrade_schema
+
+    upgrade_schema()
+    from mediator_plugin import state
+
+    click.echo(f"schema up to date; charter {state().charter.version} ({state().charter.sha256[:12]}) valid")
+
+
+@mediator_group.command("sync")
+@click.option("--helpdesk", type=click.Choice(["zendesk", "freshdesk", "all"]), default="all")
+@click.option("--full", is_flag=True, help="Ignore the checkpoint and read the whole stream again.")
+def sync_command(helpdesk, full):
+    """Pull definitively closed tickets that ask for mediation into the intake queue."""
+    from connectors.base import HelpdeskError
+    from mediator_plugin.core.helpdesks import configured_connectors
+    from mediator_plugin.intake.sync import sync_helpdesk
+
+    connectors = configured_connectors()
+    wanted = list(connectors) if helpdesk == "all" else [helpdesk]
+    if not wanted or any(v not in connectors for v in wanted):
+        raise click.ClickException(f"helpdesk not configured: set MEDIATOR_{(helpdesk if helpdesk != 'all' else 'ZENDESK').upper()}_URL")
+    for vendor in wanted:
+        tty = sys.stdout.isatty()
+        try:
+            if tty:
+                with click.progressbar(length=0, label=f"{vendor}", show_pos=True) as bar:
+                    summary = sync_helpdesk(connectors[vendor], full=full,
+                                            progress=lambda s, bar=bar: bar.update(s.seen - bar.pos))
+            else:
+                summary = sync_helpdesk(connectors[vendor], full=full)
+        except HelpdeskError as exc:
+            raise click.ClickException(f"{vendor}: {exc} — the checkpoint is kept; run the sync again later") from exc
+        _summary_line("sync", summary.as_dict())
+
+
+@mediator_group.command("jobs")
+def jobs_command():
+    """One pass of the periodic work: sync, reminders, outbox delivery."""
+    from mediator_plugin.core.jobs import run_jobs
+
+    _summary_line("jobs", run_jobs())
+
+
+@mediator_group.command("report")
+@click.option("--year", type=int, required=True)
+@click.option("--edition", type=click.Choice(["comex", "public"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["pdf"]), default="pdf")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def report_command(year, edition, fmt, out):
+    """Build the annual report of YEAR."""
+    from mediator_plugin import state
+    from mediator_plugin.core import audit
+    from mediator_plugin.core.db import db
+    from mediator_plugin.reports.figures import compute
+    from mediator_plugin.reports.pdf import render_report
+
+    figures = compute(year)
+    out.write_bytes(render_report(figures, charter=state().charter, edition=edition))
+    audit.record("export_report", actor="cli", target=f"{year}:{edition}")
+    db.session.commit()
+    _summary_line("report", {"year": year, "edition": edition, "out": str(out), "saisines": figures["saisines"]})
+
+
+@mediator_group.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify_command():
+    """Check the hash chain; exit 1 naming the first broken entry."""
+    from mediator_plugin.core.audit import verify_chain
+
+    report = verify_chain()
+    if report.broken_at is not None:
+        click.echo(f"audit chain broken at entry {report.broken_at}: {report.reason} "
+                   f"({report.checked} entries checked before it)", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {report.checked} entries")
+
+
+@mediator_group.command("seed")
+@click.option("--cases", "count", type=click.IntRange(1, 2_000_000), required=True)
+@click.option("--years", default="2024-2025", help="First and last year of receipt, e.g. 2024-2025.")
+@click.option("--seed", "seed_value", type=int, default=1)
+def seed_command(count, years, seed_value):
+    """Realistic synthetic files over YEARS, in every state (demo and benchmarks)."""
+    from mediator_plugin.seed import seed_cases
+
+    try:
+        first, last = (int(y) for y in years.split("-")) if "-" in years else (int(years),) * 2
+    except ValueError:
+        raise click.BadParameter("expected YEAR or FIRST-LAST", param_hint="--years") from None
+    if first > last:
+        raise click.BadParameter("the first year comes after the last", param_hint="--years")
+    if sys.stdout.isatty():
+        with click.progressbar(length=count, label="seed", show_pos=True) as bar:
+            created = seed_cases(count, first_year=first, last_year=last, seed=seed_value, progress=bar.update)
+    else:
+        created = seed_cases(count, first_year=first, last_year=last, seed=seed_value)
+    _summary_line("seed", {"cases": created, "years": f"{first}-{last}", "seed": seed_value})
+
+
+@mediator_group.command("simulate", with_appcontext=False)
+@click.argument("vendor", type=click.Choice(["zendesk", "freshdesk"]))
+@click.option("--port", type=int, default=8081)
+@click.option("--tickets", type=int, default=500)
+@click.option("--seed", "seed_value", type=int, default=1)
+@click.option("--rate-limit", type=int, default=None, help="Requests per minute; 0 lifts the limits.")
+@click.option("--faults", type=click.FloatRange(0, 1), default=0.0)
+def simulate_command(vendor, port, tickets, seed_value, rate_limit, faults):
+    """Serve a helpdesk simulator on 127.0.0.1:PORT."""
+    if vendor == "freshdesk":
+        raise click.ClickException("the Freshdesk simulator is not available yet")
+    from connectors.zendesk.simulator import ZendeskSimulator
+
+    options = {} if rate_limit is None else {"rate_limit": rate_limit}
+    simulator = ZendeskSimulator.seeded(tickets=tickets, seed=seed_value, faults=faults, **options)
+    server = simulator.serve(host="127.0.0.1", port=port)
+    click.echo(f"Zendesk simulator on http://127.0.0.1:{server.server_port}/api/v2/ "
+               f"({tickets} tickets, seed {seed_value}); Ctrl-C to stop")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@mediator_group.command("demo", with_appcontext=False)
+@click.option("--port", type=int, default=5000)
+@click.option("--cases", "count", type=int, default=400, help="Synthetic files seeded on first start.")
+def demo_command(port, count):
+    """What `make demo` starts: simulator, OIDC provider, SMTP sink, one sync, the console."""
+    from mediator_plugin.demo import run_demo
+
+    run_demo(port=port, seed_cases_count=count)
+
+
+def _create_app():
+    from mediator_plugin import create_app
+    from mediator_plugin.core.charter import CharterError
+    from mediator_plugin.core.config import ConfigError
+
+    try:
+        return create_app()
+    except (ConfigError, CharterError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def main() -> None:
+    """Entry point of the ``mediator`` console script."""
+    cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                     set_debug_flag=False, load_dotenv=False, help=mediator_group.help)
+    for name, command in mediator_group.commands.items():
+        cli.add_command(command, name)
+    cli.main(prog_name="mediator")

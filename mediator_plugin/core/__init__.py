@@ -1,0 +1,1 @@
+"""Shared machinery: settings, database, charter, calendar, audit, outbox, access control, SSO."""

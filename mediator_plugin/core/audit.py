@@ -1,0 +1,110 @@
+"""The append-only audit log: every read and write of a file, chained by hash.
+
+Each entry stores the SHA-256 of its predecessor's hash and of its own canonical content, so an
+edited, deleted or inserted row breaks the chain at a point :func:`verify_chain` names. A unique
+``prev_hash`` forbids two entries claiming the same predecessor (no fork under concurrency), and on
+PostgreSQL a trigger (created by the first migration) refuses UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mediator_plugin.core.db import UTCDateTime, db, is_postgres, utcnow
+
+GENESIS = "0" * 64
+
+
+class AuditEntry(db.Model):
+    """One audited action; never updated, never deleted."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at = mapped_column(UTCDateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    roles: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    action: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    target: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    case_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    detail: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+
+    def content(self) -> dict:
+        """The fields the hash covers."""
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "roles": self.roles,
+            "action": self.action,
+            "target": self.target,
+            "case_id": self.case_id,
+            "detail": self.detail,
+        }
+
+
+def _digest(prev_hash: str, content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def record(action: str, *, actor: str, roles=(), target: str = "", case_id: int | None = None,
+           detail: dict | None = None) -> AuditEntry:
+    """Append an entry in the current transaction; it commits or rolls back with the change it audits."""
+    if is_postgres():
+        # Serialise writers so each sees the latest hash; released at commit.
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
+    last = db.session.execute(sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    entry = AuditEntry(
+        at=utcnow(),
+        actor=actor,
+        roles=",".join(sorted(roles)),
+        action=action,
+        target=target,
+        case_id=case_id,
+        detail=json.loads(json.dumps(detail or {}, default=str)),
+        prev_hash=last or GENESIS,
+    )
+    entry.hash = _digest(entry.prev_hash, entry.content())
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Result of :func:`verify_chain`: ``broken_at`` is the id of the first bad entry, or None."""
+
+    checked: int
+    broken_at: int | None
+    reason: str = ""
+
+
+def verify_chain(batch: int = 5000) -> ChainReport:
+    """Walk the whole log in id order and check every link and every hash."""
+    expected_prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            sa.select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).scalars().all()
+        if not rows:
+            return ChainReport(checked=checked, broken_at=None)
+        for entry in rows:
+            if entry.prev_hash != expected_prev:
+                return ChainReport(checked, entry.id, "its link does not point to the previous entry "
+                                   "(an entry was deleted or inserted before it)")
+            if _digest(entry.prev_hash, entry.content()) != entry.hash:
+                return ChainReport(checked, entry.id, "its content does not match its hash (the row was edited)")
+            expected_prev = entry.hash
+            checked += 1
+            last_id = entry.id
+        db.session.expunge_all()
+

@@ -1,0 +1,264 @@
+"""The mediator's charter: rules, letter texts and identity, loaded from ``charter/`` and validated.
+
+The law fixes some lists (the five grounds of L612-2, the outcome classes, the interruption
+causes, the mentions each letter must carry); the charter may word and extend them but never drop
+one, and a charter that tries stops start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from mediator_plugin.core.paths import find_data_path
+
+# R-ADM-1: the five legal grounds, in the order of L612-2.
+LEGAL_GROUNDS = (
+    "NO_PRIOR_WRITTEN_COMPLAINT",
+    "MANIFESTLY_UNFOUNDED_OR_ABUSIVE",
+    "ALREADY_EXAMINED_OR_PENDING_ELSEWHERE",
+    "OVER_ONE_YEAR",
+    "OUT_OF_SCOPE",
+)
+# R-STATS-3.
+OUTCOMES = (
+    "FULLY_FAVOURABLE_CONSUMER",
+    "PARTLY_FAVOURABLE",
+    "UNFAVOURABLE_CONSUMER",
+    "NEUTRAL_INFORMATIVE",
+    "AMICABLE_AGREEMENT",
+)
+# R-FLOW-1 terminal interruption states.
+INTERRUPTIONS = ("WITHDRAWN_BY_CONSUMER", "COMPANY_DECLINED", "COURT_SEIZED", "COI_OBJECTION", "UNREACHABLE")
+# R-INFO-1, R-INFO-4, R-DEADLINE-4, R-PRESC-2: what each letter must say.
+REQUIRED_MENTIONS = {
+    "seizure": {"withdraw", "prescription", "outcome_deadline"},
+    "rejection": {"rejection_ground", "rejection_next_steps"},
+    "proposal": {"free_to_accept", "court_remains_open", "may_differ_from_judge", "acceptance_effect",
+                 "acceptance_deadline"},
+    "extension": {"extension_reason", "extension_new_date"},
+    "closure": {"closure_date"},
+}
+# Fields a letter may use, besides its mentions.
+LETTER_FIELDS = {
+    "reference", "today", "consumer_name", "company_name", "mediator_name", "received_on", "notified_on",
+    "outcome_due", "ground_label", "sub_reason_label", "next_steps", "acceptance_deadline", "extension_reason",
+    "previous_due", "new_due", "closed_on", "closure_summary",
+}
+
+
+class CharterError(Exception):
+    """The charter is invalid; the message says which file and which entry."""
+
+
+class _Labelled(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.]+$"))
+    label = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class _Ground(_Labelled):
+    next_steps = fields.String(required=True, validate=validate.Length(min=1))
+    sub_reasons = fields.List(fields.Nested(_Labelled), load_default=list)
+
+
+class _Category(_Labelled):
+    children = fields.List(fields.Nested(_Labelled), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def _children_prefixed(self, data, **_):
+        for child in data["children"]:
+            if not child["code"].startswith(data["code"] + "."):
+                raise ValidationError(f"sub-category {child['code']} must start with '{data['code']}.'")
+
+
+class _Deadlines(Schema):
+    rejection_days = fields.Integer(required=True, validate=validate.Range(1, 21))
+    rejection_alert_days = fields.List(fields.Integer(validate=validate.Range(1, 21)), required=True)
+    outcome_days = fields.Integer(required=True, validate=validate.Range(1, 90))
+    outcome_warning_days_left = fields.Integer(required=True, validate=validate.Range(1, 90))
+    company_reply_working_days = fields.Integer(required=True, validate=validate.Range(1, 60))
+    reminder_offsets_days = fields.List(fields.Integer(validate=validate.Range(0, 60)), required=True)
+    acceptance_days = fields.Integer(required=True, validate=validate.Range(1, 60))
+    coi_objection_days = fields.Integer(required=True, validate=validate.Range(1, 30))
+
+
+class _Scope(Schema):
+    party_types = fields.List(fields.String(), required=True)
+    statutory_party_types = fields.List(fields.String(), required=True)
+    covered = fields.String(required=True)
+    excluded = fields.String(required=True)
+    sector_mediator = fields.String(required=True)
+    complaint_limit_from = fields.String(required=True, validate=validate.OneOf(["first", "last"]))
+    complaint_limit_inclusive = fields.Boolean(required=True)
+    unanswered_complaint_months = fields.Integer(required=True, validate=validate.Range(1, 12))
+
+
+def _codes_exactly(expected):
+    def check(items):
+        codes = tuple(item["code"] for item in items)
+        if sorted(codes) != sorted(expected):
+            raise ValidationError(f"must list exactly {', '.join(expected)}")
+    return check
+
+
+class _Rules(Schema):
+    version = fields.String(required=True, validate=validate.Regexp(r"^\d{4}\.\d+$"))
+    adopted_on = fields.Raw(required=True, validate=lambda v: isinstance(v, date))
+    scope = fields.Nested(_Scope, required=True)
+    deadlines = fields.Nested(_Deadlines, required=True)
+    grounds = fields.List(fields.Nested(_Ground), required=True, validate=_codes_exactly(LEGAL_GROUNDS))
+    outcomes = fields.List(fields.Nested(_Labelled), required=True, validate=_codes_exactly(OUTCOMES))
+    interruptions = fields.List(fields.Nested(_Labelled), required=True, validate=_codes_exactly(INTERRUPTIONS))
+    categories = fields.List(fields.Nested(_Category), required=True, validate=validate.Length(min=1))
+
+
+class _Letter(Schema):
+    title = fields.String(required=True)
+    recipients = fields.List(fields.String(validate=validate.OneOf(["consumer", "company"])), required=True)
+    paragraphs = fields.List(fields.String(), required=True)
+    closing_paragraphs = fields.List(fields.String(), load_default=list)
+    mentions = fields.List(fields.String(), required=True)
+
+
+class _Letters(Schema):
+    mentions = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(min=1)), required=True)
+    letters = fields.Dict(keys=fields.String(validate=validate.OneOf(list(REQUIRED_MENTIONS))),
+                          values=fields.Nested(_Letter), required=True)
+
+    @validates_schema
+    def _mentions_present(self, data, **_):
+        for kind, required in REQUIRED_MENTIONS.items():
+            letter = data["letters"].get(kind)
+            if letter is None:
+                raise ValidationError(f"letter '{kind}' is missing")
+            missing = required - set(letter["mentions"])
+            if missing:
+                raise ValidationError(f"letter '{kind}' lacks the mandatory mention(s) {', '.join(sorted(missing))}")
+            used = set()
+            for paragraph in letter["paragraphs"] + letter["closing_paragraphs"]:
+                used |= {name for _, name, _, _ in string.Formatter().parse(paragraph) if name}
+            for mention in letter["mentions"]:
+                if mention not in data["mentions"]:
+                    raise ValidationError(f"letter '{kind}' names an unknown mention '{mention}'")
+                if mention not in used:
+                    raise ValidationError(f"letter '{kind}' declares mention '{mention}' but never prints it")
+            unknown = used - LETTER_FIELDS - set(data["mentions"])
+            if unknown:
+                raise ValidationError(f"letter '{kind}' uses unknown field(s) {', '.join(sorted(unknown))}")
+
+
+class _Mediator(Schema):
+    company_name = fields.String(required=True)
+    company_email = fields.Email(required=True)
+    company_address = fields.String(required=True)
+    mediator_name = fields.String(required=True)
+    mediator_title = fields.String(required=True)
+    postal_address = fields.String(required=True)
+    email = fields.Email(required=True)
+    website = fields.String(required=True)
+    appointment = fields.String(required=True)
+    languages = fields.String(required=True)
+
+
+@dataclass(frozen=True)
+class Charter:
+    """The validated charter. ``version`` is the mediator's number; ``sha256`` pins the exact text."""
+
+    version: str
+    sha256: str
+    rules: dict
+    letters: dict
+    mentions: dict
+    mediator: dict
+    text: str
+
+    @property
+    def deadlines(self) -> dict:
+        return self.rules["deadlines"]
+
+    @property
+    def scope(self) -> dict:
+        return self.rules["scope"]
+
+    def ground(self, code: str) -> dict:
+        """The ground ``code`` (KeyError when it is not one of the five)."""
+        return {g["code"]: g for g in self.rules["grounds"]}[code]
+
+    def label(self, kind: str, code: str) -> str:
+        """French label of an outcome, interruption, ground or category code."""
+        table = {
+            "outcome": self.rules["outcomes"],
+            "interruption": self.rules["interruptions"],
+            "ground": self.rules["grounds"],
+            "category": self.categories_flat(),
+        }[kind]
+        return {item["code"]: item["label"] for item in table}[code]
+
+    def categories_flat(self) -> list[dict]:
+        """Both levels of the taxonomy in one list (each child carries its parent's code)."""
+        flat = []
+        for parent in self.rules["categories"]:
+            flat.append({"code": parent["code"], "label": parent["label"], "parent": None})
+            flat.extend({**c, "parent": parent["code"]} for c in parent["children"])
+        return flat
+
+    def subcategory_parent(self, code: str) -> str:
+        """The level-1 category of a level-2 code (KeyError when unknown)."""
+        return {c["code"]: c["parent"] for c in self.categories_flat() if c["parent"]}[code]
+
+
+FILES = ("rules.toml", "letters.toml", "mediator.toml", "charte.md")
+
+
+def load_charter(directory: Path | None = None) -> Charter:
+    """Read and validate ``charter/``; raise :class:`CharterError` naming the file and the entry."""
+    directory = directory or find_data_path("charter")
+    digest = hashlib.sha256()
+    raw = {}
+    for name in FILES:
+        path = directory / name
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise CharterError(f"charter file missing: {path}") from exc
+        digest.update(name.encode() + b"\0" + content + b"\0")
+        if name.endswith(".toml"):
+            try:
+                raw[name] = tomllib.loads(content.decode("utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise CharterError(f"{path}: invalid TOML: {exc}") from exc
+        else:
+            raw[name] = content.decode("utf-8")
+    rules = _load(_Rules(), raw["rules.toml"], directory / "rules.toml")
+    letters = _load(_Letters(), raw["letters.toml"], directory / "letters.toml")
+    mediator = _load(_Mediator(), raw["mediator.toml"], directory / "mediator.toml")
+    return Charter(
+        version=rules["version"],
+        sha256=digest.hexdigest(),
+        rules=rules,
+        letters=letters["letters"],
+        mentions=letters["mentions"],
+        mediator=mediator,
+        text=raw["charte.md"],
+    )
+
+
+def _load(schema: Schema, data: dict, path: Path) -> dict:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise CharterError(f"{path}: {_flatten(exc.messages)}") from exc
+
+
+def _flatten(messages, prefix="") -> str:
+    if isinstance(messages, dict):
+        return "; ".join(_flatten(v, f"{prefix}{k}.") for k, v in messages.items())
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return f"{prefix.rstrip('.')}: {' '.join(messages)}"
+    return f"{prefix.rstrip('.')}: {messages}"

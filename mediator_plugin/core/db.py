@@ -1,0 +1,74 @@
+"""The database: one Flask-SQLAlchemy object, every table in the schema ``mediation``.
+
+On SQLite, which has no schemas, the same models run with ``schema_translate_map`` mapping
+``mediation`` to the default schema (architecture.md, "Mediator data stands apart").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SCHEMA = "mediation"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=sa.MetaData(schema=SCHEMA, naming_convention=NAMING_CONVENTION))
+
+
+def engine_options(database_url: str) -> dict:
+    """Engine options for ``SQLALCHEMY_ENGINE_OPTIONS``, by backend."""
+    if database_url.startswith("sqlite"):
+        return {
+            "execution_options": {"schema_translate_map": {SCHEMA: None}},
+            "connect_args": {"timeout": 30},
+        }
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # Foreign keys are off by default in SQLite; WAL lets the console read while a sync writes.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware UTC datetimes in Python, naive UTC in the database (the same on both backends)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """Now, aware, in UTC; the one clock of the application (frozen by tests)."""
+    return datetime.now(UTC)
+
+
+def is_postgres() -> bool:
+    """True when the current engine is PostgreSQL."""
+    return db.engine.dialect.name == "postgresql"

@@ -1,0 +1,57 @@
+"""Reading submitted form fields into typed values, with the error a user understands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request
+from flask_babel import gettext as _
+
+from mediator_plugin.core.errors import MissingField
+
+
+def text(name: str, default: str = "") -> str:
+    return (request.form.get(name) or default).strip()
+
+
+def optional_date(name: str) -> date | None:
+    raw = text(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise MissingField(_("The date is not valid (expected YYYY-MM-DD)."), field=name) from None
+
+
+def required_date(name: str) -> date:
+    value = optional_date(name)
+    if value is None:
+        raise MissingField(_("Give a date."), field=name)
+    return value
+
+
+def boolean(name: str) -> bool:
+    return text(name) in ("1", "yes", "on", "true")
+
+
+def choice(name: str, allowed) -> str:
+    value = text(name)
+    if value not in allowed:
+        raise MissingField(_("Choose a value from the list."), field=name)
+    return value
+
+
+def integer(name: str) -> int:
+    try:
+        return int(text(name))
+    except ValueError:
+        raise MissingField(_("A number is expected."), field=name) from None
+
+
+def upload(name: str) -> tuple[str, bytes] | None:
+    """(filename, content) of an uploaded file, or None when no file was sent."""
+    storage = request.files.get(name)
+    if storage is None or not storage.filename:
+        return None
+    return storage.filename, storage.read()

@@ -1,0 +1,30 @@
+"""The configured helpdesk connectors, built once per application from the settings."""
+
+from __future__ import annotations
+
+from connectors.base import HelpdeskConnector
+from mediator_plugin import state
+
+
+def configured_connectors() -> dict[str, HelpdeskConnector]:
+    """Vendor → connector, for every helpdesk whose URL is set."""
+    plugin = state()
+    if not plugin.connectors:
+        zendesk = plugin.settings["zendesk"]
+        if zendesk["url"]:
+            from connectors.zendesk import ZendeskConnector
+
+            plugin.connectors["zendesk"] = ZendeskConnector(
+                zendesk["url"],
+                email=zendesk["email"] or None,
+                api_token=zendesk["api_token"] or None,
+                oauth_token=zendesk["oauth_token"] or None,
+                mediation_tag=zendesk["mediation_tag"],
+                mediation_field_id=zendesk["mediation_field_id"] or None,
+                mediation_field_value=zendesk["mediation_field_value"] or None,
+                accept_solved=zendesk["accept_solved"],
+                label_field_id=zendesk["label_field_id"] or None,
+                webhook_secret=zendesk["webhook_secret"] or None,
+                start_time=zendesk["start_time"],
+            )
+    return plugin.connectors

@@ -1,0 +1,42 @@
+"""The intake queue (closed tickets asking for mediation, online filings) and sync checkpoints."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mediator_plugin.core.db import UTCDateTime, db
+
+
+class IntakeItem(db.Model):
+    """A request for mediation waiting for the team to open a file (or already opened)."""
+
+    __tablename__ = "intake_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # zendesk, freshdesk, online
+    external_id: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    subject: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    requester_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    requester_email: Mapped[str] = mapped_column(sa.String(254), nullable=False, index=True)
+    asked_at = mapped_column(UTCDateTime, nullable=False)
+    first_seen_at = mapped_column(UTCDateTime, nullable=False)
+    last_seen_at = mapped_column(UTCDateTime, nullable=False)
+    snapshot: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    content_sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="pending", index=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+    withdrawn: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+
+    __table_args__ = (sa.UniqueConstraint("source", "external_id"),)
+
+
+class SyncCheckpoint(db.Model):
+    """Where the last committed page of a helpdesk's stream ended."""
+
+    __tablename__ = "sync_checkpoints"
+
+    vendor: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    checkpoint: Mapped[str | None] = mapped_column(sa.Text)
+    updated_at = mapped_column(UTCDateTime, nullable=False)
+    last_summary: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)

@@ -1,0 +1,19 @@
+"""Reading the intake queue."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from mediator_plugin.core.db import db
+from mediator_plugin.intake.models import IntakeItem
+
+
+def pending_count() -> int:
+    return db.session.execute(sa.select(sa.func.count()).select_from(IntakeItem)
+                              .where(IntakeItem.state == "pending")).scalar()
+
+
+def pending_items(limit: int = 200) -> list[IntakeItem]:
+    """Oldest first: the 21-day clock of the oldest request runs first."""
+    return list(db.session.execute(sa.select(IntakeItem).where(IntakeItem.state == "pending")
+                                   .order_by(IntakeItem.first_seen_at, IntakeItem.id).limit(limit)).scalars())

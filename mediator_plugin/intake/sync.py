@@ -1,0 +1,128 @@
+"""Pulling definitively closed tickets that ask for mediation into the intake queue.
+
+Each page is stored and its checkpoint moved in one transaction: a crash at any point leaves the
+checkpoint at or behind the stored data, and replaying a page changes nothing (idempotent upserts).
+Two syncs of the same helpdesk never run at once (advisory lock on PostgreSQL, a file lock on SQLite).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from zlib import crc32
+
+import sqlalchemy as sa
+
+from connectors.base import HelpdeskConnector, TicketSnapshot
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.intake.models import IntakeItem, SyncCheckpoint
+
+
+@dataclass
+class SyncSummary:
+    """What one sync did; printed as one line by the CLI."""
+
+    vendor: str
+    pages: int = 0
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    skipped_locked: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class SyncLocked(Exception):
+    """Another sync of the same helpdesk holds the lock."""
+
+
+@contextlib.contextmanager
+def sync_lock(vendor: str) -> Iterator[None]:
+    """Exclusive per helpdesk, across processes and hosts sharing the database."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        key = crc32(f"mediator-sync:{vendor}".encode())
+        with engine.connect() as connection:
+            if not connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                raise SyncLocked(vendor)
+            try:
+                yield
+            finally:
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                connection.commit()
+    else:
+        database = Path(engine.url.database or "mediator.db").resolve()
+        lock_path = database.with_name(f"{database.name}.sync-{vendor}.lock")
+        with lock_path.open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SyncLocked(vendor) from None
+            yield
+
+
+def sync_helpdesk(connector: HelpdeskConnector, *, full: bool = False,
+                  progress: Callable[[SyncSummary], None] | None = None) -> SyncSummary:
+    """Drain the connector's stream from the stored checkpoint (or from the start with ``full``)."""
+    summary = SyncSummary(vendor=connector.vendor)
+    try:
+        with sync_lock(connector.vendor):
+            _drain(connector, summary, full=full, progress=progress)
+    except SyncLocked:
+        summary.skipped_locked = True
+    return summary
+
+
+def _drain(connector, summary: SyncSummary, *, full: bool, progress) -> None:
+    row = db.session.get(SyncCheckpoint, connector.vendor)
+    start = None if (full or row is None) else row.checkpoint
+    for page in connector.iter_closed_tickets(start):
+        # Conversations are read before the transaction starts writing, to keep it short.
+        snapshots = [connector.fetch_ticket(ticket.ticket_id) for ticket in page.eligible]
+        for snapshot in snapshots:
+            _upsert(snapshot, summary)
+        if page.deleted_ids:
+            summary.withdrawn += _withdraw(connector.vendor, page.deleted_ids)
+        row = db.session.get(SyncCheckpoint, connector.vendor) or SyncCheckpoint(vendor=connector.vendor)
+        row.checkpoint, row.updated_at = page.checkpoint, utcnow()
+        summary.pages += 1
+        summary.seen += page.seen
+        row.last_summary = summary.as_dict()
+        db.session.add(row)
+        db.session.commit()
+        if progress:
+            progress(summary)
+
+
+def _upsert(snapshot: TicketSnapshot, summary: SyncSummary) -> None:
+    item = db.session.execute(sa.select(IntakeItem).where(
+        IntakeItem.source == snapshot.vendor, IntakeItem.external_id == snapshot.ticket_id)).scalar_one_or_none()
+    now = utcnow()
+    digest = snapshot.content_sha256()
+    if item is None:
+        db.session.add(IntakeItem(
+            source=snapshot.vendor, external_id=snapshot.ticket_id, subject=snapshot.subject[:500],
+            requester_name=snapshot.requester_name, requester_email=snapshot.requester_email,
+            asked_at=snapshot.closed_at or snapshot.updated_at, first_seen_at=now, last_seen_at=now,
+            snapshot=snapshot.to_json(), content_sha256=digest, state="pending"))
+        db.session.flush()
+        summary.new += 1
+        return
+    item.last_seen_at = now
+    # Once a file is open it keeps the copy it was opened with; a pending item follows the ticket.
+    if item.state == "pending" and item.content_sha256 != digest:
+        item.snapshot, item.content_sha256 = snapshot.to_json(), digest
+        item.subject = snapshot.subject[:500]
+        summary.updated += 1
+
+
+def _withdraw(vendor: str, ticket_ids: list[str]) -> int:
+    result = db.session.execute(
+        sa.update(IntakeItem).where(IntakeItem.source == vendor, IntakeItem.external_id.in_(ticket_ids),
+                                    IntakeItem.state == "pending").values(withdrawn=True))
+    return result.rowcount

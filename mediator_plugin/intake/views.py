@@ -1,0 +1,46 @@
+"""The intake queue: requests for mediation waiting for a file; one action opens it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.core import forms
+from mediator_plugin.core.db import db
+from mediator_plugin.core.errors import MediationError
+from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.intake.models import IntakeItem
+from mediator_plugin.intake.queries import pending_items
+from mediator_plugin.intake.services import open_case
+
+
+@requires(Permission.INTAKE_MANAGE)
+def queue():
+    """Closed tickets that ask for mediation, and online filings, not yet opened."""
+    return _render()
+
+
+def _render(error: str | None = None, status: int = 200):
+    return render_template("intake/queue.html", items=pending_items(), error=error,
+                           categories=state().charter.rules["categories"],
+                           departments=state().settings["departments"]), status
+
+
+@requires(Permission.INTAKE_MANAGE)
+def open_file(item_id: int):
+    """Open the file of one request: copy the ticket and its conversation, label the ticket."""
+    item = db.session.get(IntakeItem, item_id)
+    if item is None:
+        abort(404)
+    try:
+        case = open_case(item, current_identity(), subcategory=forms.text("subcategory") or None,
+                         department=forms.text("department") or None)
+        db.session.commit()
+    except MediationError as exc:
+        db.session.rollback()
+        return _render(exc.message, exc.status)
+    flash(_("%(reference)s: file opened; the ticket now shows “mediation in progress” to customer service.",
+            reference=case.reference), "success")
+    return redirect(url_for("mediator.cases.show", reference=case.reference), code=303)
+

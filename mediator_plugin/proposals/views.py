@@ -1,0 +1,98 @@
+"""The proposal editor: the sections of R-FLOW-3, a PDF preview, the mediator's signature."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.cases.letters import render_letter
+from mediator_plugin.cases.models import Case
+from mediator_plugin.cases.notices import base_fields
+from mediator_plugin.cases.workflow import allowed_actions
+from mediator_plugin.core import forms
+from mediator_plugin.core.calendar import add_calendar_days, paris_date
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.errors import MediationError
+from mediator_plugin.core.pdf import fr_date
+from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.proposals import services
+from mediator_plugin.proposals.models import SECTIONS
+from mediator_plugin.proposals.queries import current_proposal
+
+
+def _case(reference: str) -> Case:
+    case = db.session.execute(sa.select(Case).where(Case.reference == reference)).scalar_one_or_none()
+    if case is None:
+        abort(404)
+    return case
+
+
+@requires(Permission.CASE_READ)
+def edit(reference: str):
+    """The editor, section by section, with what the mediator must not forget."""
+    return _render(_case(reference))
+
+
+def _render(case: Case, *, error: MediationError | None = None, status: int = 200):
+    proposal = current_proposal(case)
+    values = request.form if error else {name: getattr(proposal, name, "") for name in SECTIONS}
+    return render_template(
+        "proposals/edit.html", case=case, proposal=proposal, values=values, sections=SECTIONS,
+        titles=services.section_titles(), actions=allowed_actions(case.state, current_identity()),
+        outcomes=[o for o in state().charter.rules["outcomes"] if o["code"] != "AMICABLE_AGREEMENT"],
+        default_deadline=add_calendar_days(paris_date(utcnow()), state().charter.deadlines["acceptance_days"]),
+        error=error.message if error else None), status
+
+
+@requires(Permission.CASE_READ)
+def save(reference: str):
+    """Save the draft (case handler or mediator)."""
+    case = _case(reference)
+    try:
+        services.save_proposal(case, current_identity(), **{name: forms.text(name) for name in SECTIONS})
+        db.session.commit()
+    except MediationError as exc:
+        db.session.rollback()
+        return _render(_case(reference), error=exc, status=exc.status)
+    flash(_("Draft saved."), "success")
+    return redirect(url_for("mediator.proposals.edit", reference=reference), code=303)
+
+
+@requires(Permission.PROPOSAL_SIGN)
+def sign(reference: str):
+    """The mediator signs: frozen, sent to both parties."""
+    case = _case(reference)
+    try:
+        services.sign_proposal(case, current_identity(), outcome=forms.text("outcome"),
+                               acceptance_deadline=forms.optional_date("acceptance_deadline"),
+                               late_reason=forms.text("late_reason") or None)
+        db.session.commit()
+    except MediationError as exc:
+        db.session.rollback()
+        return _render(_case(reference), error=exc, status=exc.status)
+    flash(_("The proposal is signed and on its way to both parties."), "success")
+    return redirect(url_for("mediator.cases.show", reference=reference), code=303)
+
+
+@requires(Permission.CASE_READ)
+def preview(reference: str):
+    """The letter as it will be sent, from the current draft (nothing is stored)."""
+    case = _case(reference)
+    proposal = current_proposal(case)
+    if proposal is None:
+        abort(404)
+    deadline = proposal.acceptance_deadline or add_calendar_days(
+        paris_date(utcnow()), state().charter.deadlines["acceptance_days"])
+    titles = services.section_titles()
+    consumer = case.party("consumer")
+    pdf = render_letter("proposal", charter=state().charter, today=paris_date(utcnow()),
+                        fields={**base_fields(case), "acceptance_deadline": fr_date(deadline)},
+                        recipient={"name": consumer.name, "address": consumer.postal_address or "",
+                                   "email": consumer.email or ""},
+                        sections=[(titles[n], getattr(proposal, n) or "—") for n in SECTIONS],
+                        signed_by=proposal.signed_by)
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"{case.reference}-apercu.pdf")

@@ -1,0 +1,43 @@
+"""Public pages: who the mediator is and the charter (R-WEB-1, R-CHARTER-1); the health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import jsonify, render_template
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from mediator_plugin import __version__, state
+from mediator_plugin.core.db import db
+from mediator_plugin.core.permissions import public
+
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+@public
+def home():
+    """The mediator: identity, scope, how to file."""
+    charter = state().charter
+    return render_template("public/home.html", mediator=charter.mediator, scope=charter.scope,
+                           grounds=charter.rules["grounds"], deadlines=charter.deadlines)
+
+
+@public
+def charter():
+    """The charter, rendered from ``charter/charte.md`` (raw HTML disabled)."""
+    return render_template("public/charter.html", body=Markup(_markdown.render(state().charter.text)),
+                           version=state().charter.version)
+
+
+@public
+def healthz():
+    """200 with the version when the database answers, 503 otherwise; no authentication."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        database = "ok"
+    except sa.exc.SQLAlchemyError:
+        database = "unreachable"
+    finally:
+        db.session.rollback()
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "degraded", database=database, version=__version__), status

@@ -1,0 +1,1 @@
+"""The register of the mediator's general recommendations to the company."""

@@ -1,0 +1,1 @@
+"""The annual report: figures computed in SQL and the ReportLab editions."""

@@ -1,0 +1,38 @@
+"""Report downloads for the mediator's team and the executives."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, render_template, request, send_file
+
+from mediator_plugin import state
+from mediator_plugin.core import audit
+from mediator_plugin.core.calendar import paris_date
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.reports.figures import compute
+from mediator_plugin.reports.pdf import render_report
+
+EDITIONS = ("public", "comex")
+
+
+@requires(Permission.REPORT_READ)
+def index():
+    """The years that can be reported on."""
+    this_year = paris_date(utcnow()).year
+    return render_template("reports/index.html", years=range(this_year, this_year - 5, -1))
+
+
+@requires(Permission.REPORT_READ)
+def download(year: int):
+    """The report of ``year`` as a PDF, built now from the data (audited as an export)."""
+    edition = request.args.get("edition", "public")
+    if edition not in EDITIONS or not 2000 <= year <= 2100:
+        abort(404)
+    figures = compute(year)
+    pdf = render_report(figures, charter=state().charter, edition=edition)
+    identity = current_identity()
+    audit.record("export_report", actor=identity.sub, roles=identity.roles, target=f"{year}:{edition}")
+    db.session.commit()
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"rapport-{year}-{edition}.pdf")

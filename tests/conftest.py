@@ -1,0 +1,185 @@
+"""Fixtures with real components: SQLite and PostgreSQL, the OIDC provider over HTTP, SMTP on loopback.
+
+``MEDIATOR_TEST_STRICT=1`` (set by .ci/run) turns a missing PostgreSQL or Chromium into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from tests.support.identities import GROUPS, user_claims
+from tests.support.postgres import postgres_bin, throwaway_postgres
+from tests.support.smtp import smtp_server
+
+STRICT = os.environ.get("MEDIATOR_TEST_STRICT") == "1"
+
+TEST_ROLES = {
+    "mediator": ["mediation-mediators"],
+    "case_handler": ["mediation-handlers"],
+    "executive": ["comex"],
+    "admin": ["it-admins"],
+    "correspondent": {"billing": ["dept-billing"], "contracts": ["dept-contracts"]},
+}
+TEST_DEPARTMENTS = {
+    "billing": {"label": "Facturation", "email": "facturation@example.com"},
+    "contracts": {"label": "Contrats", "email": "contrats@example.com"},
+}
+
+
+def missing(what: str, how: str):
+    """Skip with the reason, or fail under MEDIATOR_TEST_STRICT=1."""
+    message = f"{what} is not available ({how})"
+    if STRICT:
+        pytest.fail(message + " and MEDIATOR_TEST_STRICT=1 forbids skipping")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    if postgres_bin() is None:
+        missing("PostgreSQL", "apt-get install postgresql")
+    with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def oidc_issuer():
+    from oidc_provider_mock import User, run_server_in_thread
+
+    users = [User(sub=c["sub"], claims={k: v for k, v in c.items() if k != "sub"}) for c in user_claims()]
+    with run_server_in_thread(port=0, user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    with smtp_server() as (url, inbox):
+        yield SimpleNamespace(url=url, inbox=inbox)
+
+
+def _migrate(url: str, storage: str) -> None:
+    from mediator_plugin import create_app
+    from mediator_plugin.core.db import db
+    from mediator_plugin.core.schema import upgrade_schema
+
+    app = create_app({"env": "test", "database_url": url, "storage_dir": storage})
+    with app.app_context():
+        upgrade_schema()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "mediator.db"
+    _migrate(f"sqlite:///{path}", str(path.parent / "files"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated(postgres_url, tmp_path_factory):
+    _migrate(postgres_url, str(tmp_path_factory.mktemp("pgfiles")))
+    engine = sa.create_engine(postgres_url)
+    with engine.connect() as connection:
+        tables = connection.execute(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'mediation' AND tablename <> 'alembic_version'"
+        )).scalars().all()
+    yield SimpleNamespace(url=postgres_url, engine=engine, tables=tables)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A freshly migrated, empty database of each backend."""
+    if request.param == "sqlite":
+        target = tmp_path / "mediator.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    pg = request.getfixturevalue("postgres_migrated")
+    with pg.engine.begin() as connection:
+        connection.execute(sa.text("TRUNCATE " + ", ".join(f"mediation.{t}" for t in pg.tables)
+                                   + " RESTART IDENTITY CASCADE"))
+    return pg.url
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path, oidc_issuer, smtp):
+    """Build the standalone app on the test database; extra settings override the defaults."""
+    from mediator_plugin import create_app
+    from mediator_plugin.core.db import db
+
+    built = []
+
+    def factory(**settings):
+        merged = {
+            "env": "test", "database_url": database_url, "storage_dir": str(tmp_path / "files"),
+            "smtp_url": smtp.url, "base_url": "http://localhost",
+            "oidc": {"issuer": oidc_issuer, "client_id": "mediateur", "client_secret": "s3cret"},
+            "roles": TEST_ROLES, "departments": TEST_DEPARTMENTS,
+        }
+        merged.update(settings)
+        app = create_app(merged)
+        app.config["TESTING"] = True
+        built.append(app)
+        return app
+
+    yield factory
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app with an application context pushed (for service-level tests)."""
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def people(app):
+    """Identities of the demo users, as the SSO would build them."""
+    from mediator_plugin import state
+    from mediator_plugin.core.permissions import Identity, roles_from_groups
+
+    def identity(sub):
+        roles, departments = roles_from_groups(GROUPS[sub], state().settings["roles"])
+        return Identity(sub=sub, name=sub.capitalize(), email=f"{sub}@example.com", roles=roles,
+                        departments=departments)
+
+    return SimpleNamespace(**{sub.replace("-", "_"): identity(sub) for sub in GROUPS})
+
+
+def oidc_login(client, sub: str):
+    """Log the Flask test client in as ``sub`` through the real OIDC provider."""
+    started = client.get("/login")
+    assert started.status_code == 302, started.status_code
+    provider = requests.Session()
+    form = provider.get(started.headers["Location"], timeout=10)
+    back = provider.post(form.url, data={"sub": sub}, allow_redirects=False, timeout=10)
+    callback = urlsplit(back.headers["Location"])
+    finished = client.get(f"{callback.path}?{callback.query}")
+    assert finished.status_code == 302, finished.get_data(as_text=True)[:500]
+    return finished
+
+
+@pytest.fixture
+def login():
+    return oidc_login
+
+
+@pytest.fixture(autouse=True)
+def _reset_environment():
+    """Tests never leak environment variables into each other."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)

@@ -1,0 +1,1 @@
+"""Real components for the tests: PostgreSQL, the OIDC provider, SMTP, servers on loopback."""
