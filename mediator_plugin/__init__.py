@@ -57,7 +57,8 @@ class MediatorPlugin:
         app.extensions[EXTENSION_KEY] = state
         app.config.setdefault("SQLALCHEMY_DATABASE_URI", loaded["database_url"])
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", db_module.engine_options(loaded["database_url"]))
-        app.config.setdefault("MAX_CONTENT_LENGTH", loaded["upload_max_bytes"] + 64 * 1024)
+        if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None (no limit)
+            app.config["MAX_CONTENT_LENGTH"] = loaded["upload_max_bytes"] + 64 * 1024
         if loaded["secret_key"] and not app.secret_key:
             app.secret_key = loaded["secret_key"]
         db_module.db.init_app(app)

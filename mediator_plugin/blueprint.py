@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
@@ -41,16 +43,39 @@ def build_blueprint() -> Blueprint:
     parent = Blueprint("mediator", __name__, template_folder="templates", static_folder="static",
                        static_url_path="/static/mediator")
     parent.before_request(load_identity)
+    parent.before_request(_enforce)  # deny first: a forbidden request is a 403 whatever its token
     parent.before_request(_check_csrf)
-    parent.before_request(_enforce)
     parent.after_request(_security_headers)
-    parent.app_context_processor(lambda: {"csrf_token": generate_csrf,
+    parent.app_context_processor(lambda: {"csrf_token": generate_csrf, "get_locale": get_locale,
                                           "identity": permissions.current_identity()})
     parent.add_app_template_filter(_date_filter, "fr_date")
     parent.add_app_template_filter(lambda moment: fr_datetime(moment.astimezone(PARIS)), "fr_datetime")
+    for code in (400, 401, 403, 404, 405, 409, 413, 422, 503):
+        parent.register_error_handler(code, _error_page)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp):
         parent.register_blueprint(child)
     return parent
+
+
+def _error_page(error):
+    """A French page that says what happened and what to do, with the right status."""
+    titles = {
+        400: _("The request could not be processed"), 401: _("Sign-in required"),
+        403: _("Access denied"), 404: _("Page not found"), 405: _("Method not allowed"),
+        409: _("Conflict"), 413: _("File too large"), 422: _("Invalid data"), 503: _("Service unavailable"),
+    }
+    messages = {
+        400: _("The form has expired or is incomplete: reload the page and try again."),
+        403: _("Your role does not give access to this page. Mediation files are reserved to the mediator's team."),
+        404: _("This page does not exist or is not accessible to you."),
+        413: _("The file sent is larger than the accepted limit."),
+    }
+    code = getattr(error, "code", 500) or 500
+    message = messages.get(code) or getattr(error, "description", "") or ""
+    if code == 400 and getattr(error, "description", "") not in ("", "CSRF"):
+        message = error.description
+    return render_template("mediator/error.html", code=code, title=titles.get(code, str(code)),
+                           message=message), code
 
 
 def _date_filter(value) -> str:

@@ -52,6 +52,7 @@ def _client():
 
 def load_identity() -> None:
     """``before_request``: the identity of the session, unless it has been idle too long."""
+    g._mediator_identity = None  # ``g`` can outlive a request (an app context shared by several)
     data = session.get(SESSION_KEY)
     if not data:
         return

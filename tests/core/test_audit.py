@@ -1,0 +1,65 @@
+"""The audit chain detects an edited, deleted or inserted row (`mediator audit verify`)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from mediator_plugin.core import audit
+from mediator_plugin.core.audit import AuditEntry, verify_chain
+from mediator_plugin.core.db import db, is_postgres
+
+
+@pytest.fixture
+def chain(app):
+    for n in range(5):
+        audit.record("read_case", actor="gestionnaire", target=f"MED-2026-0000{n}", detail={"n": n})
+    db.session.commit()
+    return db.session.execute(sa.select(AuditEntry.id).order_by(AuditEntry.id)).scalars().all()
+
+
+def _tamper(sql: str, **params) -> None:
+    """Change the table behind the application's back, as an attacker with database access would."""
+    if is_postgres():
+        sql = sql.replace("audit_entries", "mediation.audit_entries")
+    with db.engine.begin() as connection:
+        if is_postgres():
+            connection.execute(sa.text("ALTER TABLE mediation.audit_entries DISABLE TRIGGER USER"))
+        connection.execute(sa.text(sql), params)
+        if is_postgres():
+            connection.execute(sa.text("ALTER TABLE mediation.audit_entries ENABLE TRIGGER USER"))
+
+
+def test_intact_chain_verifies(chain):
+    """Does an untouched log verify, counting every entry?"""
+    report = verify_chain()
+    assert report.broken_at is None and report.checked == 5
+
+
+def test_edited_row_is_named(chain):
+    """Is an edited row reported as the first broken entry?"""
+    _tamper("UPDATE audit_entries SET actor = 'intrus' WHERE id = :id", id=chain[2])
+    report = verify_chain()
+    assert report.broken_at == chain[2] and "edited" in report.reason
+
+
+def test_deleted_row_breaks_the_next_link(chain):
+    """Is a deleted row detected at the entry that followed it?"""
+    _tamper("DELETE FROM audit_entries WHERE id = :id", id=chain[1])
+    assert verify_chain().broken_at == chain[2]
+
+
+def test_inserted_row_is_detected(chain):
+    """Is a row inserted with a forged link detected?"""
+    last = db.session.get(AuditEntry, chain[-1])
+    _tamper("INSERT INTO audit_entries (id, at, actor, roles, action, target, detail, prev_hash, hash) "
+            "VALUES (:id, :at, 'intrus', '', 'read_case', 'x', '{}', :prev, :hash)",
+            id=chain[-1] + 1, at=last.at.replace(tzinfo=None), prev="f" * 64, hash="e" * 64)
+    assert verify_chain().broken_at == chain[-1] + 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgres_refuses_updates_to_the_log(chain):
+    """On PostgreSQL, does the database itself refuse UPDATE and DELETE on the log?"""
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE mediation.audit_entries SET actor = 'x'"))

@@ -1,0 +1,61 @@
+"""The charter as validated data: the law's lists cannot be dropped (R-ADM-1, R-STATS-3, R-INFO-1)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from mediator_plugin.core.charter import CharterError, load_charter
+from mediator_plugin.core.paths import find_data_path
+
+
+@pytest.fixture
+def charter_copy(tmp_path):
+    target = tmp_path / "charter"
+    shutil.copytree(find_data_path("charter"), target)
+    return target
+
+
+def test_shipped_charter_is_valid():
+    """Does the charter in the repository load, with its version and the five grounds?"""
+    charter = load_charter()
+    assert charter.version == "2026.1"
+    assert [g["code"] for g in charter.rules["grounds"]] == [
+        "NO_PRIOR_WRITTEN_COMPLAINT", "MANIFESTLY_UNFOUNDED_OR_ABUSIVE", "ALREADY_EXAMINED_OR_PENDING_ELSEWHERE",
+        "OVER_ONE_YEAR", "OUT_OF_SCOPE"]
+    assert charter.deadlines["rejection_days"] == 21 and charter.deadlines["outcome_days"] == 90
+
+
+def test_dropping_a_legal_ground_is_refused(charter_copy):
+    """Is a charter missing one of the five grounds refused, naming the file?"""
+    rules = charter_copy / "rules.toml"
+    text = rules.read_text()
+    start = text.index('[[grounds]]\ncode = "OVER_ONE_YEAR"')
+    end = text.index("[[grounds]]", start + 5)
+    rules.write_text(text[:start] + text[end:])
+    with pytest.raises(CharterError, match="rules.toml.*grounds"):
+        load_charter(charter_copy)
+
+
+def test_a_letter_without_its_mandatory_mention_is_refused(charter_copy):
+    """Is a proposal letter that lost "free to accept" refused (R-INFO-1)?"""
+    letters = charter_copy / "letters.toml"
+    letters.write_text(letters.read_text().replace('mentions = ["free_to_accept", ', 'mentions = ['))
+    with pytest.raises(CharterError, match="free_to_accept"):
+        load_charter(charter_copy)
+
+
+def test_deadlines_beyond_the_law_are_refused(charter_copy):
+    """Can the charter not lengthen the legal 21 days or 90 days?"""
+    rules = charter_copy / "rules.toml"
+    rules.write_text(rules.read_text().replace("outcome_days = 90", "outcome_days = 120"))
+    with pytest.raises(CharterError, match="outcome_days"):
+        load_charter(charter_copy)
+
+
+def test_any_change_changes_the_fingerprint(charter_copy):
+    """Does editing the charter text change the SHA-256 a file records?"""
+    before = load_charter(charter_copy).sha256
+    (charter_copy / "charte.md").write_text((charter_copy / "charte.md").read_text() + "\nAjout.\n")
+    assert load_charter(charter_copy).sha256 != before

@@ -1,0 +1,71 @@
+"""Settings: precedence, unknown and missing keys, secrets only from the environment (interfaces.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediator_plugin.core.config import ConfigError, load_settings
+
+BASE_ENV = {"MEDIATOR_ENV": "test"}
+
+
+def test_precedence_file_then_environment(tmp_path):
+    """Does MEDIATOR_CONFIG override the defaults, and the environment override the file?"""
+    extra = tmp_path / "site.toml"
+    extra.write_text('base_url = "https://mediation.example.com"\n[zendesk]\nurl = "https://acme.zendesk.com"\n')
+    settings = load_settings(environ={**BASE_ENV, "MEDIATOR_CONFIG": str(extra),
+                                      "MEDIATOR_ZENDESK_URL": "https://other.zendesk.com",
+                                      "MEDIATOR_SESSION_IDLE_MINUTES": "15"})
+    assert settings["base_url"] == "https://mediation.example.com"
+    assert settings["zendesk"]["url"] == "https://other.zendesk.com"
+    assert settings["session_idle_minutes"] == 15
+
+
+def test_unknown_key_in_file_is_named(tmp_path):
+    """Does a misspelt key in the TOML file stop start-up, naming the key?"""
+    extra = tmp_path / "site.toml"
+    extra.write_text('[zendesk]\nurll = "https://acme.zendesk.com"\n')
+    with pytest.raises(ConfigError, match=r"zendesk\.urll"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_CONFIG": str(extra)})
+
+
+def test_unknown_environment_variable_is_named():
+    """Does an unknown MEDIATOR_* variable stop start-up, naming it?"""
+    with pytest.raises(ConfigError, match="MEDIATOR_SMTP_URLL"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_SMTP_URLL": "smtp://x"})
+
+
+def test_missing_required_key_in_production_is_named():
+    """Outside demo and tests, is a missing secret key refused with its environment name?"""
+    with pytest.raises(ConfigError, match="MEDIATOR_SECRET_KEY"):
+        load_settings(environ={})
+
+
+def test_production_starts_with_every_required_key():
+    """With the required keys in the environment, production settings load."""
+    settings = load_settings(environ={"MEDIATOR_SECRET_KEY": "k" * 32, "MEDIATOR_OIDC_ISSUER": "https://idp",
+                                      "MEDIATOR_OIDC_CLIENT_ID": "mediateur", "MEDIATOR_OIDC_CLIENT_SECRET": "x"})
+    assert settings["env"] == "production" and settings["oidc"]["groups_claim"] == "groups"
+
+
+def test_secret_in_a_file_is_refused(tmp_path):
+    """Is a secret written in a settings file refused (secrets only from the environment)?"""
+    extra = tmp_path / "site.toml"
+    extra.write_text('[zendesk]\napi_token = "abc"\n')
+    with pytest.raises(ConfigError, match=r"zendesk\.api_token.*environment"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_CONFIG": str(extra)})
+
+
+def test_roles_as_json_in_the_environment():
+    """Can [roles] be given as JSON in MEDIATOR_ROLES, and an undeclared department is refused?"""
+    settings = load_settings(environ={**BASE_ENV, "MEDIATOR_ROLES": '{"mediator": ["med"], "correspondent": '
+                                                                    '{"billing": ["fin"]}}'})
+    assert settings["roles"]["mediator"] == ("med",)
+    with pytest.raises(ConfigError, match="undeclared department"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_ROLES": '{"correspondent": {"legal": ["x"]}}'})
+
+
+def test_wrong_type_is_named():
+    """Is a non-numeric value for a numeric key refused with the key's name?"""
+    with pytest.raises(ConfigError, match="session_idle_minutes"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_SESSION_IDLE_MINUTES": "soon"})
