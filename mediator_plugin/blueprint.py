@@ -49,7 +49,7 @@ def build_blueprint() -> Blueprint:
     parent.app_context_processor(lambda: {"csrf_token": generate_csrf, "get_locale": get_locale,
                                           "identity": permissions.current_identity()})
     parent.add_app_template_filter(_date_filter, "fr_date")
-    parent.add_app_template_filter(lambda moment: fr_datetime(moment.astimezone(PARIS)), "fr_datetime")
+    parent.add_app_template_filter(_datetime_filter, "fr_datetime")
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 503):
         parent.register_error_handler(code, _error_page)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp):
@@ -80,6 +80,12 @@ def _error_page(error):
 
 def _date_filter(value) -> str:
     return fr_date(paris_date(value) if isinstance(value, datetime) else value)
+
+
+def _datetime_filter(value) -> str:
+    """Paris time of an aware datetime or of an ISO 8601 string (ticket copies keep strings)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return fr_datetime(moment.astimezone(PARIS))
 
 
 def _enforce():

@@ -1,0 +1,124 @@
+"""The walking skeleton end to end over HTTP, on SQLite and PostgreSQL (issue: item 7).
+
+Zendesk simulator → `mediator sync` → intake → file → admissibility → proposal signed by the
+mediator → both answers → closure → `mediator jobs` → label in the helpdesk → report PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from datetime import date
+
+import pytest
+import requests
+from pypdf import PdfReader
+
+from connectors.zendesk.simulator import ZendeskSimulator, run_in_thread
+from tests.support.factories import SECTIONS
+from tests.support.servers import serve
+from tests.support.web import ConsoleUser
+
+
+@pytest.fixture
+def helpdesk():
+    """A Zendesk simulator with background tickets and one closed ticket asking for mediation."""
+    simulator = ZendeskSimulator.seeded(tickets=60, seed=7)
+    with run_in_thread(simulator) as server:
+        base = f"http://127.0.0.1:{server.server_port}"
+        two_days_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 2 * 86400))
+        created = requests.post(f"{base}/_sim/tickets", json={
+            "subject": "Frais de résiliation facturés deux fois",
+            "status": "closed", "tags": ["demande_mediation", "facturation"],
+            "requester": {"name": "Jeanne Dupont", "email": "jeanne.dupont@example.org"},
+            "comments": [
+                {"author": "requester", "public": True, "body": "On m'a facturé deux fois les frais de résiliation."},
+                {"author": "agent", "public": True, "body": "Les frais sont conformes au contrat."},
+                {"author": "requester", "public": True, "body": "Je conteste et je demande la médiation."},
+            ],
+            "created_at": two_days_ago, "updated_at": two_days_ago,
+        }, timeout=10).json()
+        yield {"base": base, "ticket_id": created["ticket"]["id"]}
+
+
+def _ticket(helpdesk) -> dict:
+    return requests.get(f"{helpdesk['base']}/_sim/tickets/{helpdesk['ticket_id']}", timeout=10).json()
+
+
+def _cli(app, *args):
+    result = app.test_cli_runner().invoke(args=["mediator", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_path):
+    """Can the team take a closed ticket through the whole procedure, the agent see only the label?"""
+    app = make_app(zendesk={"url": helpdesk["base"], "email": "mediateur@example.com", "api_token": "demo-token"})
+    before = _ticket(helpdesk)
+    first = json.loads(_cli(app, "sync"))
+    assert first["new"] >= 1 and first["seen"] >= 61
+    assert json.loads(_cli(app, "sync"))["new"] == 0  # a second sync stores nothing twice
+
+    with serve(app) as base:
+        lisa, claire, agent = ConsoleUser(base), ConsoleUser(base), ConsoleUser(base)
+        assert lisa.login("gestionnaire").status_code == 200
+        queue = lisa.get("/console/arrivees/")
+        assert "Frais de résiliation facturés deux fois" in queue.text
+        item_id = re.search(rf"zendesk #{helpdesk['ticket_id']}\b.*?/console/arrivees/(\d+)/ouvrir", queue.text,
+                            re.DOTALL).group(1)
+        page = lisa.post(f"/console/arrivees/{item_id}/ouvrir",
+                         {"subcategory": "resiliation.frais", "department": "billing"})
+        reference = re.search(r"MED-\d{4}-\d{5}", page.url).group(0)
+        assert "On m&#39;a facturé deux fois" in page.text or "On m'a facturé deux fois" in page.text
+
+        _cli(app, "jobs")
+        opened = _ticket(helpdesk)["ticket"]
+        assert "mediation_en_cours" in opened["tags"]
+
+        for action, data in [("mark_complete", {}), ("declare_interests", {"has_conflict": "no"}),
+                             ("declare_admissible", {})]:
+            response = lisa.post(f"/console/dossiers/{reference}/actions/{action}", data)
+            assert response.status_code == 200 and reference in response.url, (action, response.status_code)
+        lisa.get(f"/console/dossiers/{reference}/avis/")
+        assert lisa.post(f"/console/dossiers/{reference}/avis/enregistrer", SECTIONS).status_code == 200
+        refused = lisa.post(f"/console/dossiers/{reference}/avis/signer", {"outcome": "PARTLY_FAVOURABLE"})
+        assert refused.status_code == 403  # only the mediator signs
+
+        assert claire.login("mediatrice").status_code == 200
+        claire.get(f"/console/dossiers/{reference}/avis/")
+        signed = claire.post(f"/console/dossiers/{reference}/avis/signer", {"outcome": "PARTLY_FAVOURABLE"})
+        assert signed.status_code == 200 and reference in signed.url
+
+        lisa.get(f"/console/dossiers/{reference}")
+        today = date.today().isoformat()
+        for party in ("consumer", "company"):
+            answered = lisa.post(f"/console/dossiers/{reference}/actions/record_answer",
+                                 {"party": party, "answer": "accepted", "answered_on": today, "channel": "email"})
+            assert answered.status_code == 200, answered.text[:400]
+        closed = lisa.post(f"/console/dossiers/{reference}/actions/close", {"note": ""})
+        assert closed.status_code == 200
+
+        agent.login("agent-sav")
+        assert agent.get(f"/console/dossiers/{reference}").status_code == 403
+        assert agent.get("/console/arrivees/").status_code == 403
+
+        report = claire.get(f"/console/rapports/{date.today().year}.pdf?edition=public")
+        assert report.status_code == 200 and report.headers["Content-Type"] == "application/pdf"
+
+    output = _cli(app, "jobs")
+    assert '"failed": 0' in output
+    after = _ticket(helpdesk)
+    assert "mediation_terminee" in after["ticket"]["tags"] and "mediation_en_cours" not in after["ticket"]["tags"]
+    # Nothing of the file leaves for the helpdesk: same comments, same fields, only the label tag added.
+    assert after["comments"] == before["comments"]
+    assert after["ticket"]["custom_fields"] == before["ticket"]["custom_fields"]
+    assert set(after["ticket"]["tags"]) - set(before["ticket"]["tags"]) == {"mediation_terminee"}
+    recipients = {m["To"] for m in smtp.inbox.messages}
+    assert "jeanne.dupont@example.org" in recipients
+
+    out = tmp_path / "rapport.pdf"
+    _cli(app, "report", "--year", str(date.today().year), "--edition", "public", "--out", str(out))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "Rapport annuel" in text and "saisine" in text.lower()
