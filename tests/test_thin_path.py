@@ -9,42 +9,21 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from datetime import date
 
 import pytest
-import requests
 from pypdf import PdfReader
 
-from connectors.zendesk.simulator import ZendeskSimulator, run_in_thread
 from tests.support.factories import SECTIONS
+from tests.support.helpdesk import ticket_state, zendesk_with_request
 from tests.support.servers import serve
 from tests.support.web import ConsoleUser
 
 
 @pytest.fixture
 def helpdesk():
-    """A Zendesk simulator with background tickets and one closed ticket asking for mediation."""
-    simulator = ZendeskSimulator.seeded(tickets=60, seed=7)
-    with run_in_thread(simulator) as server:
-        base = f"http://127.0.0.1:{server.server_port}"
-        two_days_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 2 * 86400))
-        created = requests.post(f"{base}/_sim/tickets", json={
-            "subject": "Frais de résiliation facturés deux fois",
-            "status": "closed", "tags": ["demande_mediation", "facturation"],
-            "requester": {"name": "Jeanne Dupont", "email": "jeanne.dupont@example.org"},
-            "comments": [
-                {"author": "requester", "public": True, "body": "On m'a facturé deux fois les frais de résiliation."},
-                {"author": "agent", "public": True, "body": "Les frais sont conformes au contrat."},
-                {"author": "requester", "public": True, "body": "Je conteste et je demande la médiation."},
-            ],
-            "created_at": two_days_ago, "updated_at": two_days_ago,
-        }, timeout=10).json()
-        yield {"base": base, "ticket_id": created["ticket"]["id"]}
-
-
-def _ticket(helpdesk) -> dict:
-    return requests.get(f"{helpdesk['base']}/_sim/tickets/{helpdesk['ticket_id']}", timeout=10).json()
+    with zendesk_with_request() as running:
+        yield running
 
 
 def _cli(app, *args):
@@ -55,8 +34,8 @@ def _cli(app, *args):
 
 def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_path):
     """Can the team take a closed ticket through the whole procedure, the agent see only the label?"""
-    app = make_app(zendesk={"url": helpdesk["base"], "email": "mediateur@example.com", "api_token": "demo-token"})
-    before = _ticket(helpdesk)
+    app = make_app(zendesk=helpdesk["settings"])
+    before = ticket_state(helpdesk)
     first = json.loads(_cli(app, "sync"))
     assert first["new"] >= 1 and first["seen"] >= 61
     assert json.loads(_cli(app, "sync"))["new"] == 0  # a second sync stores nothing twice
@@ -74,7 +53,7 @@ def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_p
         assert "On m&#39;a facturé deux fois" in page.text or "On m'a facturé deux fois" in page.text
 
         _cli(app, "jobs")
-        opened = _ticket(helpdesk)["ticket"]
+        opened = ticket_state(helpdesk)["ticket"]
         assert "mediation_en_cours" in opened["tags"]
 
         for action, data in [("mark_complete", {}), ("declare_interests", {"has_conflict": "no"}),
@@ -109,7 +88,7 @@ def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_p
 
     output = _cli(app, "jobs")
     assert '"failed": 0' in output
-    after = _ticket(helpdesk)
+    after = ticket_state(helpdesk)
     assert "mediation_terminee" in after["ticket"]["tags"] and "mediation_en_cours" not in after["ticket"]["tags"]
     # Nothing of the file leaves for the helpdesk: same comments, same fields, only the label tag added.
     assert after["comments"] == before["comments"]

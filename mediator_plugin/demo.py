@@ -1,0 +1,159 @@
+"""``mediator demo`` / ``make demo``: everything on loopback, from embedded defaults.
+
+A Zendesk simulator with realistic tickets, a local OpenID Connect provider holding one identity
+per role, an SMTP sink writing mails under ``var/demo/mail``, synthetic files, one sync, the jobs
+every few seconds, and the console on http://127.0.0.1:PORT. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import socket
+import threading
+from datetime import date
+from pathlib import Path
+
+import click
+from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
+
+DEMO_GROUPS = {
+    "mediatrice": ["mediation-mediators"],
+    "gestionnaire": ["mediation-handlers"],
+    "facturation": ["dept-billing"],
+    "comex": ["comex"],
+    "admin-si": ["it-admins"],
+    "agent-sav": ["service-client"],
+}
+DEMO_NAMES = {
+    "mediatrice": "Claire Martin", "gestionnaire": "Lisa Bernard", "facturation": "Marc Petit",
+    "comex": "Sophie Durand", "admin-si": "Paul Moreau", "agent-sav": "Nadia Leroy",
+}
+DEMO_ROLES = {
+    "mediator": ["mediation-mediators"], "case_handler": ["mediation-handlers"], "executive": ["comex"],
+    "admin": ["it-admins"],
+    "correspondent": {"billing": ["dept-billing"], "contracts": ["dept-contracts"], "technical": ["dept-technical"]},
+}
+DEMO_DEPARTMENTS = {
+    "billing": {"label": "Facturation", "email": "facturation@example.com"},
+    "contracts": {"label": "Contrats", "email": "contrats@example.com"},
+    "technical": {"label": "Service technique", "email": "technique@example.com"},
+}
+JOBS_EVERY_SECONDS = 10
+
+
+def demo_user_claims() -> list[dict]:
+    """The demo identities as OpenID Connect claims (interfaces.md, "Demo identities")."""
+    return [{"sub": sub, "name": DEMO_NAMES[sub], "email": f"{sub}@example.com", "groups": groups}
+            for sub, groups in DEMO_GROUPS.items()]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _MailSink:
+    """Writes each mail received to a .eml file and says so on the terminal."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.count += 1
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        (self.folder / f"{self.count:04d}.eml").write_bytes(envelope.content)
+        click.echo(f"  ✉  mail to {message['To']}: {message['Subject']}")
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def _components(var: Path):
+    from oidc_provider_mock import User, run_server_in_thread
+
+    from connectors.zendesk.simulator import ZendeskSimulator, run_in_thread
+
+    mail_dir = var / "mail"
+    mail_dir.mkdir(parents=True, exist_ok=True)
+    smtp = Controller(_MailSink(mail_dir), hostname="127.0.0.1", port=_free_port())
+    smtp.start()
+    users = [User(sub=c["sub"], claims={k: v for k, v in c.items() if k != "sub"}) for c in demo_user_claims()]
+    simulator = ZendeskSimulator.seeded(tickets=400, seed=1)
+    try:
+        with run_server_in_thread(port=0, user_claims=users) as oidc, run_in_thread(simulator) as zendesk:
+            yield {"smtp": f"smtp://127.0.0.1:{smtp.port}", "oidc": f"http://localhost:{oidc.server_port}",
+                   "zendesk": f"http://127.0.0.1:{zendesk.server_port}"}
+    finally:
+        smtp.stop()
+
+
+def _jobs_loop(app, stop: threading.Event) -> None:
+    from mediator_plugin.core.jobs import run_jobs
+
+    while not stop.wait(JOBS_EVERY_SECONDS):
+        with app.app_context():
+            result = run_jobs()
+        if result["outbox"]["sent"] or result["outbox"]["failed"] or result["errors"]:
+            click.echo(f"  ⟳  jobs: {result['outbox']} {result['errors'] or ''}")
+
+
+def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) -> None:
+    """Start everything and serve until Ctrl-C."""
+    from mediator_plugin import create_app
+    from mediator_plugin.cases.models import Case
+    from mediator_plugin.core.db import db
+    from mediator_plugin.core.helpdesks import configured_connectors
+    from mediator_plugin.core.schema import upgrade_schema
+    from mediator_plugin.intake.sync import sync_helpdesk
+    from mediator_plugin.seed import seed_cases
+
+    var.mkdir(parents=True, exist_ok=True)
+    with _components(var) as urls:
+        app = create_app({
+            "env": "demo", "database_url": f"sqlite:///{(var / 'mediator.db').resolve()}",
+            "storage_dir": str((var / "files").resolve()), "base_url": f"http://127.0.0.1:{port}",
+            "smtp_url": urls["smtp"], "roles": DEMO_ROLES, "departments": DEMO_DEPARTMENTS,
+            "oidc": {"issuer": urls["oidc"], "client_id": "mediateur-demo", "client_secret": "demo-secret"},
+            "zendesk": {"url": urls["zendesk"], "email": "mediateur@example.com", "api_token": "demo-token"},
+        })
+        with app.app_context():
+            upgrade_schema()
+            if not db.session.query(Case.id).first() and seed_cases_count:
+                this_year = date.today().year
+                click.echo(f"Seeding {seed_cases_count} synthetic files…")
+                seed_cases(seed_cases_count, first_year=this_year - 1, last_year=this_year, seed=1)
+            summary = sync_helpdesk(configured_connectors()["zendesk"], full=True)
+            click.echo(f"Sync from the Zendesk simulator: {summary.new} new request(s) in the intake queue.")
+        stop = threading.Event()
+        threading.Thread(target=_jobs_loop, args=(app, stop), daemon=True).start()
+        server = make_server("127.0.0.1", port, app, threaded=True)
+        _banner(port, urls)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("\nStopping…")
+        finally:
+            stop.set()
+            server.server_close()
+
+
+def _banner(port: int, urls: dict) -> None:
+    click.echo(f"""
+Médiateur demo is running.
+
+  Console            http://127.0.0.1:{port}/            (log in with "Connexion du personnel")
+  Zendesk simulator  {urls['zendesk']}/api/v2/   (ticket state: /_sim/tickets/<id>)
+  OIDC provider      {urls['oidc']}
+  Mail sink          var/demo/mail/*.eml
+
+Identities (type the name on the provider's page, no password):
+""")
+    roles = {"mediatrice": "mediator", "gestionnaire": "case handler", "facturation": "correspondent, billing",
+             "comex": "executive", "admin-si": "admin", "agent-sav": "customer-service agent: no access"}
+    for sub, role in roles.items():
+        click.echo(f"  {sub:<14} {DEMO_NAMES[sub]:<16} {role}")
+    click.echo("\nCtrl-C stops everything.")
