@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
+from mediator_plugin.cases import presenters
 from mediator_plugin.core import permissions
 from mediator_plugin.core.auth import load_identity
 from mediator_plugin.core.calendar import PARIS, paris_date
@@ -22,6 +23,12 @@ from mediator_plugin.core.pdf import fr_date, fr_datetime
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 _csrf_exempt: set[str] = set()
+# Turning stored codes into words on every page.
+LABELS = {
+    "answer_label": presenters.answer_label, "channel_label": presenters.channel_label,
+    "department_label": presenters.department_label, "extension_reason_label": presenters.extension_reason_label,
+    "implementation_label": presenters.implementation_label, "party_type_label": presenters.party_type_label,
+}
 
 
 def csrf_exempt(view):
@@ -47,7 +54,7 @@ def build_blueprint() -> Blueprint:
     parent.before_request(_check_csrf)
     parent.after_request(_security_headers)
     parent.app_context_processor(lambda: {"csrf_token": generate_csrf, "get_locale": get_locale,
-                                          "identity": permissions.current_identity()})
+                                          "identity": permissions.current_identity(), **LABELS})
     parent.add_app_template_filter(_date_filter, "fr_date")
     parent.add_app_template_filter(_datetime_filter, "fr_datetime")
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 503):

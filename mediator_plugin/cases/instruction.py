@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mediator_plugin import state
@@ -48,15 +49,16 @@ def declare_interests(case: Case, actor: Identity, *, has_conflict: bool, circum
         for role in ("consumer", "company"):
             party = case.party(role)
             if party and party.email:
-                enqueue(OutboxKind.MAIL, f"coi:{case.reference}:{declaration.declared_at.isoformat()}:{role}", {
-                    "to": [party.email],
-                    "subject": _("Mediation %(reference)s: declaration of the mediator", reference=case.reference),
-                    "body": _("The mediator informs you of the following circumstance, which could be seen as "
-                              "affecting their impartiality: %(circumstances)s\n\nYou may object to the mediation "
-                              "going on until %(until)s by answering this message.",
-                              circumstances=circumstances, until=fr_date(declaration.objection_until)),
-                    "attachments": [],
-                }, case_id=case.id)
+                with force_locale("fr"):  # parties are written to in French
+                    enqueue(OutboxKind.MAIL, f"coi:{case.reference}:{declaration.declared_at.isoformat()}:{role}", {
+                        "to": [party.email],
+                        "subject": _("Mediation %(reference)s: declaration of the mediator", reference=case.reference),
+                        "body": _("The mediator informs you of the following circumstance, which could be seen as "
+                                  "affecting their impartiality: %(circumstances)s\n\nYou may object to the mediation "
+                                  "going on until %(until)s by answering this message.",
+                                  circumstances=circumstances, until=fr_date(declaration.objection_until)),
+                        "attachments": [],
+                    }, case_id=case.id)
     return declaration
 
 
@@ -97,15 +99,16 @@ def request_observations(case: Case, actor: Identity, *, department: str, questi
     db.session.flush()
     case.state = State.AWAITING_COMPANY
     timeline.log(case, actor, "observations_requested", department=department, due_on=due_on)
-    enqueue(OutboxKind.MAIL, f"observations:{request.id}", {
-        "to_department": department,
-        "subject": _("Mediation %(reference)s: request for observations", reference=case.reference),
-        "body": _("The mediator asks your department for its observations on file %(reference)s before "
-                  "%(due)s. Answer in your correspondent space: %(url)s",
-                  reference=case.reference, due=fr_date(due_on),
-                  url=settings["base_url"].rstrip("/") + "/correspondant/"),
-        "attachments": [],
-    }, case_id=case.id)
+    with force_locale("fr"):  # departments are written to in French
+        enqueue(OutboxKind.MAIL, f"observations:{request.id}", {
+            "to_department": department,
+            "subject": _("Mediation %(reference)s: request for observations", reference=case.reference),
+            "body": _("The mediator asks your department for its observations on file %(reference)s by "
+                      "%(due)s at the latest. Answer in your correspondent space: %(url)s",
+                      reference=case.reference, due=fr_date(due_on),
+                      url=settings["base_url"].rstrip("/") + "/correspondant/"),
+            "attachments": [],
+        }, case_id=case.id)
     return request
 
 

@@ -6,6 +6,7 @@ no legal step is recorded without its notice (R-DEADLINE-4, R-INFO-1).
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mediator_plugin import state
@@ -51,8 +52,7 @@ def send_letter(case: Case, kind: str, actor: Identity, *, fields: dict[str, str
     for role in recipients:
         party = case.party(role)
         if party is None or not (party.email or party.postal_address):
-            raise MissingField(_("The %(party)s has neither an e-mail nor a postal address: the notice cannot be "
-                                 "sent. Complete the party's details first.", party=party_label(role)))
+            raise MissingField(_no_contact_message(role))
         pdf = render_letter(kind, charter=charter, fields=all_fields, today=paris_date(utcnow()),
                             recipient={"name": party.name, "address": party.postal_address or "",
                                        "email": party.email or ""},
@@ -60,18 +60,24 @@ def send_letter(case: Case, kind: str, actor: Identity, *, fields: dict[str, str
         document = documents.add_letter(case, letter_kind=kind, filename=f"{case.reference}-{kind}-{role}.pdf",
                                         pdf=pdf, actor=actor.name)
         if party.email:
+            with force_locale("fr"):  # parties are written to in French, whatever the sender's screen
+                body = _mail_body(kind, all_fields)
             enqueue(OutboxKind.MAIL, f"letter:{document.id}", {
                 "to": [party.email],
                 "subject": f"{charter.letters[kind]['title']} — {case.reference}",
-                "body": _mail_body(kind, all_fields),
+                "body": body,
                 "attachments": [document.id],
             }, case_id=case.id)
         created.append(document)
     return created
 
 
-def party_label(role: str) -> str:
-    return {"consumer": _("consumer"), "company": _("company")}[role]
+def _no_contact_message(role: str) -> str:
+    if role == "consumer":
+        return _("The consumer has neither an e-mail nor a postal address: the notice cannot be sent. "
+                 "Complete the consumer's details first.")
+    return _("The company has neither an e-mail nor a postal address: the notice cannot be sent. "
+             "Complete the company's details first.")
 
 
 def _mail_body(kind: str, fields: dict[str, str]) -> str:

@@ -48,8 +48,12 @@ def describe(event: TimelineEvent) -> str:
         "proposal_saved": lambda: _("Proposal draft saved (version %(v)s).", v=d.get("version")),
         "proposal_signed": lambda: _("Proposal version %(v)s signed and sent; answers due by %(due)s.",
                                      v=d.get("version"), due=_day(d.get("acceptance_deadline"))),
-        "answer": lambda: _("Answer of the %(party)s: %(answer)s (%(on)s).", party=_party(d.get("party")),
-                            answer=answer_label(d.get("answer")), on=_day(d.get("answered_on"))),
+        "answer": lambda: (_("Answer of the consumer: %(answer)s (%(on)s).", answer=answer_label(d.get("answer")),
+                             on=_day(d.get("answered_on"))) if d.get("party") == "consumer"
+                           else _("Answer of the company: %(answer)s (%(on)s).",
+                                  answer=answer_label(d.get("answer")), on=_day(d.get("answered_on")))),
+        "escalated": lambda: _("No answer from %(dept)s after the reminders: escalated to the mediator.",
+                               dept=_department(d.get("department"))),
         "implementation": lambda: _("Implementation recorded: %(status)s.", status=implementation_label(d.get("status"))),
         "ended": lambda: _("Mediation ended: %(state)s.", state=state_label(d.get("final_state"))),
         "document_added": lambda: _("Document added: %(name)s.", name=d.get("filename")),
@@ -66,8 +70,25 @@ def implementation_label(code: str | None) -> str:
             "unknown": _("unknown")}.get(code or "", "")
 
 
-def _party(role):
-    return {"consumer": _("consumer"), "company": _("company")}.get(role, role)
+def channel_label(code: str | None) -> str:
+    return {"helpdesk": _("helpdesk ticket"), "online": _("online form"), "post": _("post"),
+            "email": _("e-mail"), "phone": _("phone")}.get(code or "", code or "")
+
+
+def party_type_label(code: str | None) -> str:
+    return {"consumer": _("consumer"), "non_professional": _("non-professional"),
+            "professional": _("professional")}.get(code or "", code or "")
+
+
+def extension_reason_label(code: str) -> str:
+    return {"expertise": _("expert opinion needed"), "multiple_contracts": _("several contracts involved"),
+            "awaiting_documents": _("documents awaited from a third party"),
+            "legal_question": _("difficult legal question"), "other": _("other reason")}.get(code, code)
+
+
+def department_label(code):
+    """The department's label from the settings (its code when unknown)."""
+    return _department(code)
 
 
 def _department(code):

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from mediator_plugin import state
 from mediator_plugin.cases import timeline
 from mediator_plugin.cases.models import Case, ObservationRequest
+from mediator_plugin.cases.presenters import department_label
 from mediator_plugin.core.calendar import next_working_moment, paris_date
 from mediator_plugin.core.db import db
 from mediator_plugin.core.outbox import OutboxKind, enqueue
@@ -48,10 +50,11 @@ def send_due_reminders(now: datetime) -> int:
         else:
             enqueue(OutboxKind.MAIL, f"escalation:{request.id}", {
                 "to": [state().charter.mediator["email"]],
-                "subject": _("No answer from %(dept)s — mediation %(reference)s", dept=request.department,
-                             reference=case.reference),
-                "body": _("Despite %(n)s reminders, the department has not answered the request of %(sent)s.",
-                          n=sent, sent=fr_date(paris_date(request.sent_at))),
+                "subject": _("No answer from %(dept)s — mediation %(reference)s",
+                             dept=department_label(request.department), reference=case.reference),
+                "body": ngettext("Despite %(num)s reminder, the department has not answered the request of %(sent)s.",
+                                 "Despite %(num)s reminders, the department has not answered the request of "
+                                 "%(sent)s.", sent, sent=fr_date(paris_date(request.sent_at))),
                 "attachments": [],
             }, case_id=case.id)
             request.escalated_at = now
