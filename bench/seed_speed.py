@@ -18,14 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from mediator_plugin import create_app  # noqa: E402
-from mediator_plugin.cases.models import Case  # noqa: E402
-from mediator_plugin.core.db import db  # noqa: E402
-from mediator_plugin.core.schema import upgrade_schema  # noqa: E402
-from mediator_plugin.seed import seed_cases  # noqa: E402
-from tests.support.postgres import postgres_bin, throwaway_postgres  # noqa: E402
+from mediator_plugin import create_app
+from mediator_plugin.cases.models import Case
+from mediator_plugin.core.db import db
+from mediator_plugin.core.schema import upgrade_schema
+from mediator_plugin.seed import seed_cases
+from tests.support.postgres import postgres_bin, throwaway_postgres
 
 
 def _reference_rows(count: int) -> list[dict]:

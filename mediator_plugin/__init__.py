@@ -42,11 +42,11 @@ class MediatorPlugin:
                  charter: Charter | None = None) -> None:
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("MediatorPlugin is already initialised on this application")
-        from mediator_plugin.core import db as db_module
-        from mediator_plugin.core.i18n import init_babel
-        from mediator_plugin.core.auth import init_oauth
-        from mediator_plugin.core.schema import init_migrations
         from mediator_plugin.blueprint import build_blueprint
+        from mediator_plugin.core import db as db_module
+        from mediator_plugin.core.auth import init_oauth
+        from mediator_plugin.core.i18n import init_babel
+        from mediator_plugin.core.schema import init_migrations
 
         loaded = load_settings(settings)
         state = MediatorState(

@@ -43,7 +43,8 @@ def sync_command(helpdesk, full):
     connectors = configured_connectors()
     wanted = list(connectors) if helpdesk == "all" else [helpdesk]
     if not wanted or any(v not in connectors for v in wanted):
-        raise click.ClickException(f"helpdesk not configured: set MEDIATOR_{(helpdesk if helpdesk != 'all' else 'ZENDESK').upper()}_URL")
+        setting = f"MEDIATOR_{(helpdesk if helpdesk != 'all' else 'zendesk').upper()}_URL"
+        raise click.ClickException(f"helpdesk not configured: set {setting}")
     for vendor in wanted:
         tty = sys.stdout.isatty()
         try:

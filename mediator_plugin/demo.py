@@ -63,7 +63,7 @@ class _MailSink:
         self.folder = folder
         self.count = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.count += 1
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         (self.folder / f"{self.count:04d}.eml").write_bytes(envelope.content)

@@ -6,6 +6,9 @@ The shares follow the figures published by French company and sector mediators (
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
 # --- Who files, how, about what -------------------------------------------------------------------
 
 # R-SCOPE-2: consumers almost always; a few non-professionals and professionals (EDF reports its
@@ -200,3 +203,25 @@ TICKET_ANSWERS = ("Bonjour {prenom}, après étude, nous ne pouvons pas donner u
 TICKET_FOLLOW_UPS = ("Je maintiens ma réclamation et demande la saisine du médiateur.",
                      "Votre réponse ne me convient pas : je souhaite saisir le médiateur.")
 TICKET_CLOSINGS = ("Nous vous confirmons que vous pouvez saisir le médiateur de la société.",)
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in folded.lower() if c.isalnum() or c == "-")
+
+
+def person(rng: random.Random, cross_border: bool) -> dict:
+    """A consumer: name, e-mail at an example domain, maybe a mobile number, a postal address."""
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    postcode, town, *country = rng.choice(FOREIGN_TOWNS if cross_border else TOWNS)
+    phone = "0" + rng.choice("67") + "".join(f" {rng.randrange(100):02d}" for _ in range(4))
+    return {"first": first, "name": f"{first} {last}",
+            "email": f"{_ascii(first)}.{_ascii(last)}{rng.randrange(1, 100)}@{rng.choice(EMAIL_DOMAINS)}",
+            "phone": phone if rng.random() < 0.7 else None, "postcode": postcode,
+            "address": "\n".join([f"{rng.randrange(1, 140)} {rng.choice(STREETS)}", f"{postcode} {town}", *country])}
+
+
+def proposal_sections(rng: random.Random, outcome: str, **fields: str) -> tuple[str, ...]:
+    """The six sections of a proposal (R-FLOW-3), in the order of ``proposals.models.SECTIONS``."""
+    options = (FACTS, CONSUMER_POSITIONS, COMPANY_POSITIONS, LAW, EQUITY, (SOLUTIONS[outcome],))
+    return tuple(rng.choice(texts).format(**fields) for texts in options)

@@ -31,7 +31,7 @@ def test_audit_verify_exit_codes(app):
     with db.engine.begin() as connection:
         if is_postgres():
             connection.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-        connection.execute(sa.text(f"UPDATE {table} SET target = 'MED-2026-99999' WHERE id = 2"))
+        connection.execute(sa.text(f"UPDATE {table} SET target = 'MED-2026-99999' WHERE id = 2"))  # noqa: S608
         if is_postgres():
             connection.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
     broken = _run(app, "audit", "verify")

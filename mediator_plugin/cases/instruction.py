@@ -28,7 +28,8 @@ from mediator_plugin.core.permissions import Identity
 EXTENSION_REASONS = ("expertise", "multiple_contracts", "awaiting_documents", "legal_question", "other")
 
 
-def declare_interests(case: Case, actor: Identity, *, has_conflict: bool, circumstances: str = "") -> ConflictDeclaration:
+def declare_interests(case: Case, actor: Identity, *, has_conflict: bool,
+                      circumstances: str = "") -> ConflictDeclaration:
     """Record the actor's declaration; a declared conflict is told to both parties with a window to object."""
     check("declare_interests", case.state, actor)
     circumstances = circumstances.strip()

@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from connectors.base import MediationLabel
 from mediator_plugin import state
 from mediator_plugin.cases import timeline
 from mediator_plugin.cases.models import Case, Party, ReferenceCounter
@@ -23,8 +24,6 @@ from mediator_plugin.core.errors import DeadlinePassed, MissingField
 from mediator_plugin.core.outbox import OutboxKind, enqueue
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import Identity
-
-from connectors.base import MediationLabel
 
 
 def next_reference(year: int) -> str:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from io import BytesIO
 
 from mediator_plugin import state
 from mediator_plugin.cases import queries
 from mediator_plugin.cases.actions import ACTIONS, success_message
 from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
-from mediator_plugin.cases.models import ConflictDeclaration, Case, Document, Extension, ObservationRequest
+from mediator_plugin.cases.models import Case, ConflictDeclaration, Document, Extension, ObservationRequest
 from mediator_plugin.cases.presenters import deadlines, describe
 from mediator_plugin.cases.workflow import INTERRUPTED, State, allowed_actions, state_label
 from mediator_plugin.core import audit

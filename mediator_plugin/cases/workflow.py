@@ -106,7 +106,7 @@ def state_label(state: str) -> str:
     return STATE_LABELS()[State(state)]
 
 
-def STATE_LABELS() -> dict[State, str]:  # noqa: N802 - a table, built per call so gettext sees the locale
+def STATE_LABELS() -> dict[State, str]:
     return {
         State.RECEIVED: _("Received"),
         State.INCOMPLETE: _("Incomplete"),

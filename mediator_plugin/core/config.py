@@ -125,9 +125,9 @@ def _merge(target: dict, incoming: Mapping, *, source: str, from_file: bool, pre
 
 
 def _coerce(dotted: str, value, default, source: str):
-    if default is None or isinstance(value, type(default)) and not (
+    if default is None or (isinstance(value, type(default)) and not (
         isinstance(value, bool) and not isinstance(default, bool)
-    ):
+    )):
         return value
     if isinstance(default, bool) and isinstance(value, str):
         if value.lower() in ("1", "true", "yes", "on"):
@@ -190,7 +190,8 @@ def _validate(settings: dict) -> None:
     if settings["env"] == "production":
         for dotted in REQUIRED_IN_PRODUCTION:
             if not _get(settings, dotted):
-                raise ConfigError(f"missing required setting '{dotted}' (env MEDIATOR_{dotted.replace('.', '_').upper()})")
+                env_name = "MEDIATOR_" + dotted.replace(".", "_").upper()
+                raise ConfigError(f"missing required setting '{dotted}' (env {env_name})")
     for code, department in settings["departments"].items():
         if not (isinstance(department, Mapping) and set(department) == {"label", "email"}
                 and all(isinstance(v, str) and v for v in department.values())):

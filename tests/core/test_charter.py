@@ -34,7 +34,7 @@ def test_dropping_a_legal_ground_is_refused(charter_copy):
     start = text.index('[[grounds]]\ncode = "OVER_ONE_YEAR"')
     end = text.index("[[grounds]]", start + 5)
     rules.write_text(text[:start] + text[end:])
-    with pytest.raises(CharterError, match="rules.toml.*grounds"):
+    with pytest.raises(CharterError, match=r"rules\.toml.*grounds"):
         load_charter(charter_copy)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
-
-import socket
 
 from aiosmtpd.controller import Controller
 
@@ -19,7 +18,7 @@ class Inbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 OK"
 
