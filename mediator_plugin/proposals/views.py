@@ -48,34 +48,34 @@ def _render(case: Case, *, error: MediationError | None = None, status: int = 20
         error=error.message if error else None), status
 
 
-@requires(Permission.CASE_READ)
-def save(reference: str):
-    """Save the draft (case handler or mediator)."""
+def _attempt(reference: str, step, *, done: str, then: str):
+    """Run one service step on the file and commit; a refused step re-renders the editor with its reason."""
     case = _case(reference)
     try:
-        services.save_proposal(case, current_identity(), **{name: forms.text(name) for name in SECTIONS})
+        step(case, current_identity())
         db.session.commit()
     except MediationError as exc:
         db.session.rollback()
         return _render(_case(reference), error=exc, status=exc.status)
-    flash(_("Draft saved."), "success")
-    return redirect(url_for("mediator.proposals.edit", reference=reference), code=303)
+    flash(done, "success")
+    return redirect(url_for(then, reference=reference), code=303)
+
+
+@requires(Permission.CASE_READ)
+def save(reference: str):
+    """Save the draft (case handler or mediator)."""
+    return _attempt(reference, lambda case, actor: services.save_proposal(
+        case, actor, **{name: forms.text(name) for name in SECTIONS}),
+        done=_("Draft saved."), then="mediator.proposals.edit")
 
 
 @requires(Permission.PROPOSAL_SIGN)
 def sign(reference: str):
     """The mediator signs: frozen, sent to both parties."""
-    case = _case(reference)
-    try:
-        services.sign_proposal(case, current_identity(), outcome=forms.text("outcome"),
-                               acceptance_deadline=forms.optional_date("acceptance_deadline"),
-                               late_reason=forms.text("late_reason") or None)
-        db.session.commit()
-    except MediationError as exc:
-        db.session.rollback()
-        return _render(_case(reference), error=exc, status=exc.status)
-    flash(_("The proposal is signed and on its way to both parties."), "success")
-    return redirect(url_for("mediator.cases.show", reference=reference), code=303)
+    return _attempt(reference, lambda case, actor: services.sign_proposal(
+        case, actor, outcome=forms.text("outcome"), acceptance_deadline=forms.optional_date("acceptance_deadline"),
+        late_reason=forms.text("late_reason") or None),
+        done=_("The proposal is signed and on its way to both parties."), then="mediator.cases.show")
 
 
 @requires(Permission.CASE_READ)
