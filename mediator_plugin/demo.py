@@ -12,6 +12,7 @@ import email
 import email.policy
 import socket
 import threading
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -73,6 +74,10 @@ class _MailSink:
 
 @contextlib.contextmanager
 def _components(var: Path):
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    # The local provider is a third-party test tool; its deprecation notices are noise in the demo.
+    warnings.filterwarnings("ignore", category=AuthlibDeprecationWarning)
     from oidc_provider_mock import User, run_server_in_thread
 
     from connectors.zendesk.simulator import ZendeskSimulator, run_in_thread

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from mediator_plugin.cases import documents, instruction, services, timeline
+from mediator_plugin.cases import documents, instruction, parties, services, timeline
 from mediator_plugin.cases.models import Case, ObservationRequest
 from mediator_plugin.cases.workflow import check
 from mediator_plugin.core import forms
@@ -67,6 +67,12 @@ ACTIONS = {
     "close": lambda c, a: services.close(c, a, note=forms.text("note")),
     "interrupt": lambda c, a: services.interrupt(c, a, cause=forms.text("cause"), note=forms.text("note")),
     "upload_document": _upload,
+    "update_contact": lambda c, a: parties.update_contact(
+        c, a, party=forms.text("party"), email=forms.text("email"), postal_address=forms.text("postal_address"),
+        phone=forms.text("phone")),
+    "add_representative": lambda c, a: parties.add_representative(
+        c, a, party=forms.text("party"), kind=forms.text("kind"), name=forms.text("name"),
+        mandate=forms.text("mandate"), email=forms.text("email")),
 }
 
 

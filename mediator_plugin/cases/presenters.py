@@ -61,6 +61,9 @@ def describe(event: TimelineEvent) -> str:
                                     status=implementation_label(d.get("status"))),
         "ended": lambda: _("Mediation ended: %(state)s.", state=state_label(d.get("final_state"))),
         "document_added": lambda: _("Document added: %(name)s.", name=d.get("filename")),
+        "contact_updated": lambda: (_("Consumer's contact details corrected.") if d.get("party") == "consumer"
+                                    else _("Company's contact details corrected.")),
+        "representative_added": lambda: _("Representative recorded: %(name)s.", name=d.get("name")),
     }
     return sentences.get(event.kind, lambda: event.kind)()
 

@@ -1,0 +1,54 @@
+"""The register of general recommendations: R-RECO-1 fields, statuses and a kept history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mediator_plugin.core.db import db
+from mediator_plugin.core.errors import MissingField, NotAllowed
+from mediator_plugin.recommendations import services
+
+
+def _issue(actor, **overrides):
+    fields = {"title": "Rendre les frais de résiliation lisibles", "addressee": "billing",
+              "finding": "Un quart des saisines de résiliation portent sur des frais mal compris.",
+              "text": "Afficher le montant exact des frais avant la confirmation de résiliation.",
+              "issued_on": date(2026, 3, 2), "category_codes": ["resiliation.frais"]}
+    return services.issue(actor, **{**fields, **overrides})
+
+
+def test_issue_numbers_per_year_and_records_history(app, people):
+    """Are recommendations numbered YYYY-NN and is their creation in the history?"""
+    first, second = _issue(people.mediatrice), _issue(people.mediatrice, title="Deuxième")
+    db.session.commit()
+    assert (first.reference, second.reference) == ("2026-01", "2026-02")
+    assert first.status == "ISSUED" and first.history[0].changes == {"created": "2026-01"}
+
+
+def test_status_changes_keep_before_and_after(app, people):
+    """Does each follow-up record the old and new status and the fields changed?"""
+    recommendation = _issue(people.mediatrice)
+    services.update(recommendation, people.mediatrice, status="ACCEPTED", company_response="accepted",
+                    action_plan="Refonte de la page de résiliation", due_on=date(2026, 9, 30))
+    services.update(recommendation, people.mediatrice, status="IMPLEMENTED", evidence="Mise en ligne le 15/09",
+                    note="Vérifié sur le site")
+    db.session.commit()
+    events = recommendation.history
+    assert [(e.status_from, e.status_to) for e in events] == [(None, "ISSUED"), ("ISSUED", "ACCEPTED"),
+                                                              ("ACCEPTED", "IMPLEMENTED")]
+    assert events[1].changes["due_on"] == [None, "2026-09-30"] and events[2].note == "Vérifié sur le site"
+
+
+def test_only_the_mediator_manages_and_refusals_are_reasoned(app, people):
+    """Is the register closed to the case handler and executives, and a decline without reasons refused?"""
+    with pytest.raises(NotAllowed):
+        _issue(people.gestionnaire)
+    with pytest.raises(NotAllowed):
+        _issue(people.comex)
+    recommendation = _issue(people.mediatrice)
+    with pytest.raises(MissingField):
+        services.update(recommendation, people.mediatrice, status="DECLINED", company_response="declined")
+    with pytest.raises(MissingField):
+        services.update(recommendation, people.mediatrice, status="FORGOTTEN")
