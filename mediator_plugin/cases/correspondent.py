@@ -17,6 +17,7 @@ from mediator_plugin.core import audit, forms
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.core.transactions import run_step
 from mediator_plugin.proposals import services as proposals
 from mediator_plugin.proposals.queries import current_proposal
 
@@ -72,8 +73,7 @@ def answer(request_id: int):
 
     request, _case = _own_request(request_id)
     try:
-        answer_observations(request, current_identity(), answer=forms.text("answer"))
-        db.session.commit()
+        run_step(lambda: answer_observations(request, current_identity(), answer=forms.text("answer")))
     except MediationError as exc:
         db.session.rollback()
         return request_page(request_id, error=exc.message, status=exc.status)
@@ -97,10 +97,9 @@ def implementation(reference: str):
     error, status = None, 200
     if forms.text("status"):
         try:
-            proposals.record_implementation(case, identity, status=forms.text("status"),
-                                            done_on=forms.optional_date("done_on"), note=forms.text("note"),
-                                            evidence=forms.upload("evidence"))
-            db.session.commit()
+            run_step(lambda: proposals.record_implementation(
+                case, identity, status=forms.text("status"), done_on=forms.optional_date("done_on"),
+                note=forms.text("note"), evidence=forms.upload("evidence")))
             flash(_("Thank you: the implementation is recorded."), "success")
             return redirect(url_for("mediator.correspondent.requests"), code=303)
         except MediationError as exc:

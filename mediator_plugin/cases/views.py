@@ -20,6 +20,7 @@ from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.core.transactions import run_step
 from mediator_plugin.intake.services import possible_duplicates
 from mediator_plugin.proposals.models import SECTIONS
 from mediator_plugin.proposals.queries import answers_of, current_proposal
@@ -108,8 +109,7 @@ def act(reference: str, action: str):
         abort(404)
     case = _case_or_404(reference)
     try:
-        handler(case, current_identity())
-        db.session.commit()
+        run_step(lambda: handler(case, current_identity()))
     except MediationError as exc:
         db.session.rollback()
         return _render_case(_case_or_404(reference), error=exc, status=exc.status)

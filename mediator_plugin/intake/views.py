@@ -6,10 +6,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from mediator_plugin import state
-from mediator_plugin.core import forms
+from mediator_plugin.core import audit, forms
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.core.transactions import run_step
 from mediator_plugin.intake.models import IntakeItem
 from mediator_plugin.intake.queries import pending_items
 from mediator_plugin.intake.services import open_case
@@ -18,6 +19,9 @@ from mediator_plugin.intake.services import open_case
 @requires(Permission.INTAKE_MANAGE)
 def queue():
     """Closed tickets that ask for mediation, and online filings, not yet opened."""
+    identity = current_identity()
+    audit.record("read_intake_queue", actor=identity.sub, roles=identity.roles)
+    db.session.commit()
     return _render()
 
 
@@ -34,9 +38,8 @@ def open_file(item_id: int):
     if item is None:
         abort(404)
     try:
-        case = open_case(item, current_identity(), subcategory=forms.text("subcategory") or None,
-                         department=forms.text("department") or None)
-        db.session.commit()
+        case = run_step(lambda: open_case(item, current_identity(), subcategory=forms.text("subcategory") or None,
+                                          department=forms.text("department") or None))
     except MediationError as exc:
         db.session.rollback()
         return _render(exc.message, exc.status)

@@ -13,12 +13,13 @@ from mediator_plugin.cases.letters import render_letter
 from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.notices import base_fields
 from mediator_plugin.cases.workflow import allowed_actions
-from mediator_plugin.core import forms
+from mediator_plugin.core import audit, forms
 from mediator_plugin.core.calendar import add_calendar_days, paris_date
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import Permission, current_identity, requires
+from mediator_plugin.core.transactions import run_step
 from mediator_plugin.proposals import services
 from mediator_plugin.proposals.models import SECTIONS
 from mediator_plugin.proposals.queries import current_proposal
@@ -34,7 +35,15 @@ def _case(reference: str) -> Case:
 @requires(Permission.CASE_READ)
 def edit(reference: str):
     """The editor, section by section, with what the mediator must not forget."""
-    return _render(_case(reference))
+    case = _case(reference)
+    _audit_read("read_proposal", case)
+    return _render(case)
+
+
+def _audit_read(action: str, case: Case) -> None:
+    identity = current_identity()
+    audit.record(action, actor=identity.sub, roles=identity.roles, target=case.reference, case_id=case.id)
+    db.session.commit()
 
 
 def _render(case: Case, *, error: MediationError | None = None, status: int = 200):
@@ -52,8 +61,7 @@ def _attempt(reference: str, step, *, done: str, then: str):
     """Run one service step on the file and commit; a refused step re-renders the editor with its reason."""
     case = _case(reference)
     try:
-        step(case, current_identity())
-        db.session.commit()
+        run_step(lambda: step(case, current_identity()))
     except MediationError as exc:
         db.session.rollback()
         return _render(_case(reference), error=exc, status=exc.status)
@@ -85,6 +93,7 @@ def preview(reference: str):
     proposal = current_proposal(case)
     if proposal is None:
         abort(404)
+    _audit_read("preview_proposal", case)
     deadline = proposal.acceptance_deadline or add_calendar_days(
         paris_date(utcnow()), state().charter.deadlines["acceptance_days"])
     titles = services.section_titles()
