@@ -107,23 +107,30 @@ def audit_verify_command():
 
 @mediator_group.command("seed")
 @click.option("--cases", "count", type=click.IntRange(1, 2_000_000), required=True)
-@click.option("--years", default="2024-2025", help="First and last year of receipt, e.g. 2024-2025.")
+@click.option("--years", default=None, help="First and last year of receipt, e.g. 2024-2025 (default: last year "
+                                              "and this year, so that every state of the procedure is present).")
 @click.option("--seed", "seed_value", type=int, default=1)
 def seed_command(count, years, seed_value):
     """Realistic synthetic files over YEARS, in every state (demo and benchmarks)."""
+    from mediator_plugin.core.calendar import paris_date
+    from mediator_plugin.core.db import utcnow
     from mediator_plugin.seed import seed_cases
 
+    this_year = paris_date(utcnow()).year
     try:
-        first, last = (int(y) for y in years.split("-")) if "-" in years else (int(years),) * 2
+        first, last = (int(y) for y in years.split("-")) if years else (this_year - 1, this_year)
     except ValueError:
-        raise click.BadParameter("expected YEAR or FIRST-LAST", param_hint="--years") from None
+        raise click.BadParameter("expected FIRST-LAST, e.g. 2024-2025", param_hint="--years") from None
     if first > last:
         raise click.BadParameter("the first year comes after the last", param_hint="--years")
-    if sys.stdout.isatty():
-        with click.progressbar(length=count, label="seed", show_pos=True) as bar:
-            created = seed_cases(count, first_year=first, last_year=last, seed=seed_value, progress=bar.update)
-    else:
-        created = seed_cases(count, first_year=first, last_year=last, seed=seed_value)
+    try:
+        if sys.stdout.isatty():
+            with click.progressbar(length=count, label="seed", show_pos=True) as bar:
+                created = seed_cases(count, first_year=first, last_year=last, seed=seed_value, progress=bar.update)
+        else:
+            created = seed_cases(count, first_year=first, last_year=last, seed=seed_value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--years") from exc
     _summary_line("seed", {"cases": created, "years": f"{first}-{last}", "seed": seed_value})
 
 

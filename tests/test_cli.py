@@ -62,3 +62,10 @@ def test_refused_credentials_keep_the_checkpoint(make_app):
 
         assert db.session.execute(sa.select(sa.func.count()).select_from(IntakeItem)).scalar() == 0
         assert db.session.get(SyncCheckpoint, "zendesk") is None
+
+
+def test_seed_command_default_years_and_bad_years(app):
+    """Does `mediator seed` create files (default years) and refuse reversed years with exit 2?"""
+    result = _run(app, "seed", "--cases", "250")
+    assert result.exit_code == 0 and '"cases": 250' in result.output
+    assert _run(app, "seed", "--cases", "5", "--years", "2026-2024").exit_code == 2

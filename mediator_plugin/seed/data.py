@@ -17,7 +17,8 @@ PARTY_TYPES = {"consumer": 95, "non_professional": 3, "professional": 2}
 CROSS_BORDER_SHARE = 0.02
 # Table B "Channel": telecom 77-83 % online (2018-2024); the rest from closed helpdesk tickets and post.
 CHANNELS = {"online": 80, "helpdesk": 12, "post": 8}
-# Table B "Category": termination and billing lead (telecom 2018 press, EDF), technical and contract follow.
+# Table B "Category": billing and termination lead (telecom 2018 press: both rising; that year's split is
+# UNVERIFIED), contract and technical follow (telecom 2022: technical 28 %, contract 22 %).
 # Codes not listed here (a charter may add categories) weigh CATEGORY_DEFAULT_WEIGHT.
 CATEGORIES = {"facturation": 31, "resiliation": 25, "contrat": 18, "technique": 16, "qualite": 10}
 CATEGORY_DEFAULT_WEIGHT = 8
@@ -86,7 +87,7 @@ LAST_NAMES = (
     "Clément", "Collet", "Cordier", "Courtois", "Denis", "Deschamps", "Dumas", "Dupuis", "Fabre", "Fleury",
     "Gaillard", "Gautier", "Germain", "Gilbert", "Giraud", "Guillot", "Hoarau", "Hubert", "Jacob", "Joly",
     "Lebrun", "Leclerc", "Lemoine", "Lucas", "Maillard", "Marchand", "Marie", "Menard", "Meunier", "Noël",
-    "Olivier", "Paris", "Pichon", "Poirier", "Prévost", "Renaud", "Rey", "Riviere", "Roche", "Royer",
+    "Olivier", "Paris", "Pichon", "Poirier", "Prévost", "Renaud", "Rey", "Rivière", "Roche", "Royer",
     "Schmitt", "Tanguy", "Tessier", "Vidal", "Weber",
 )
 STREETS = (
@@ -203,6 +204,9 @@ TICKET_ANSWERS = ("Bonjour {prenom}, après étude, nous ne pouvons pas donner u
 TICKET_FOLLOW_UPS = ("Je maintiens ma réclamation et demande la saisine du médiateur.",
                      "Votre réponse ne me convient pas : je souhaite saisir le médiateur.")
 TICKET_CLOSINGS = ("Nous vous confirmons que vous pouvez saisir le médiateur de la société.",)
+# A helpdesk ticket's messages before mediation: (moment of the story, written by the requester, texts).
+CONVERSATION = (("complaint", True, TICKET_COMPLAINTS), ("ticket_reply", False, TICKET_ANSWERS),
+                ("complaint_2", True, TICKET_FOLLOW_UPS), ("ticket_closing", False, TICKET_CLOSINGS))
 
 
 def _ascii(text: str) -> str:
@@ -225,3 +229,12 @@ def proposal_sections(rng: random.Random, outcome: str, **fields: str) -> tuple[
     """The six sections of a proposal (R-FLOW-3), in the order of ``proposals.models.SECTIONS``."""
     options = (FACTS, CONSUMER_POSITIONS, COMPANY_POSITIONS, LAW, EQUITY, (SOLUTIONS[outcome],))
     return tuple(rng.choice(texts).format(**fields) for texts in options)
+
+
+def ticket_comments(rng: random.Random, ticket_id: str, person: dict, subject: str, times: dict) -> list[dict]:
+    """A ticket's messages in the ``TicketSnapshot.to_json()`` shape; ``times`` gives each message's ISO time."""
+    agent = rng.choice(AGENTS)
+    return [{"id": f"{ticket_id}{i:02d}", "author_name": person["name"] if mine else agent, "author_is_requester": mine,
+             "public": True, "body": rng.choice(texts).format(objet=subject, prenom=person["first"]),
+             "created_at": times[name]}
+            for i, (name, mine, texts) in enumerate(part for part in CONVERSATION if part[0] in times)]
