@@ -20,7 +20,7 @@ def describe(event: TimelineEvent) -> str:
     d = event.data
     sentences = {
         "opened": lambda: _("File opened (channel: %(channel)s, charter %(version)s).",
-                            channel=d.get("channel"), version=d.get("charter_version")),
+                            channel=channel_label(d.get("channel")), version=d.get("charter_version")),
         "ticket_copied": lambda: _("Ticket %(vendor)s #%(id)s and its %(n)s messages copied (SHA-256 %(sha)s…).",
                                    vendor=d.get("vendor"), id=d.get("ticket_id"), n=d.get("messages"),
                                    sha=str(d.get("sha256"))[:12]),

@@ -88,7 +88,8 @@ def dashboard(identity_sub: str) -> dict:
         sa.select(Case.reference, ObservationRequest.department, ObservationRequest.due_on,
                   ObservationRequest.reminders_sent)
         .join(Case, Case.id == ObservationRequest.case_id)
-        .where(ObservationRequest.answered_at.is_(None), ObservationRequest.due_on < today)
+        .where(ObservationRequest.answered_at.is_(None), ObservationRequest.due_on < today,
+               Case.state.in_(CLOCK_RUNNING))
         .order_by(ObservationRequest.due_on).limit(100)).all()
     to_sign = db.session.execute(
         sa.select(Case.reference, Case.subject, Proposal.drafted_by, Proposal.drafted_at)

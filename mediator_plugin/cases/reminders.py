@@ -15,6 +15,7 @@ from mediator_plugin import state
 from mediator_plugin.cases import timeline
 from mediator_plugin.cases.models import Case, ObservationRequest
 from mediator_plugin.cases.presenters import department_label
+from mediator_plugin.cases.workflow import CLOCK_RUNNING
 from mediator_plugin.core.calendar import next_working_moment, paris_date
 from mediator_plugin.core.db import db
 from mediator_plugin.core.outbox import OutboxKind, enqueue
@@ -29,9 +30,10 @@ def send_due_reminders(now: datetime) -> int:
     today = paris_date(now)
     offsets = state().charter.deadlines["reminder_offsets_days"]
     queued = 0
-    late = db.session.execute(sa.select(ObservationRequest).where(
+    # Only files still being examined: an ended mediation chases no department.
+    late = db.session.execute(sa.select(ObservationRequest).join(Case, Case.id == ObservationRequest.case_id).where(
         ObservationRequest.answered_at.is_(None), ObservationRequest.due_on <= today,
-        ObservationRequest.escalated_at.is_(None))).scalars().all()
+        ObservationRequest.escalated_at.is_(None), Case.state.in_(CLOCK_RUNNING))).scalars().all()
     for request in late:
         case = db.session.get(Case, request.case_id)
         sent = request.reminders_sent

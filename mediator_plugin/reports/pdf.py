@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import HRFlowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from mediator_plugin import __version__
+from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.charter import Charter
 from mediator_plugin.core.pdf import (
     ACCENT,
@@ -29,29 +32,34 @@ from mediator_plugin.core.pdf import (
     stylesheet,
 )
 
-EDITIONS = {"public": "Édition publique", "comex": "Édition pour le comité exécutif"}
-UNAVAILABLE = "non disponible"
+EDITIONS = ("public", "comex")
 _LIGHT = colors.HexColor("#EEF2F7")
 
 
-def _plural(n: float, word: str) -> str:
-    # French: singular below 2 ("1,5 jour"), plural from 2 on.
-    return word if abs(n) < 2 else word + "s"
+def edition_title(edition: str) -> str:
+    return {"public": _("Public edition"), "comex": _("Executive committee edition")}[edition]
+
+
+def report_title(year: int) -> str:
+    return _("Annual report of the mediator — %(year)s", year=year)
 
 
 def share_text(share: float | None, numerator: int, denominator: int) -> str:
     """A share with what it is computed on: "12,5 % (25 sur 200)", or "non disponible"."""
     if share is None:
-        return UNAVAILABLE
-    return f"{fr_percent(share)} ({fr_number(numerator)} sur {fr_number(denominator)})"
+        return _("not available")
+    return _("%(share)s (%(numerator)s out of %(denominator)s)", share=fr_percent(share),
+             numerator=fr_number(numerator), denominator=fr_number(denominator))
 
 
 def duration_text(days: float | None, counted: int) -> str:
     """An average duration with its base: "41,3 jours (moyenne sur 120 dossiers)", or "non disponible"."""
     if days is None:
-        return UNAVAILABLE
-    return (f"{fr_number(days, 1)} {_plural(days, 'jour')} "
-            f"(moyenne sur {fr_number(counted)} {_plural(counted, 'dossier')})")
+        return _("not available")
+    # French counts below 2 in the singular ("1,5 jour"): the plural form is chosen on the integer part.
+    unit = ngettext("%(days)s day", "%(days)s days", int(days), days=fr_number(days, 1))
+    base = ngettext("average over %(files)s file", "average over %(files)s files", counted, files=fr_number(counted))
+    return f"{unit} ({base})"
 
 
 def _table(rows: list[list[str]], widths: list[float], *, header: bool, right: tuple[int, ...] = ()) -> Table:
@@ -78,12 +86,12 @@ def _table(rows: list[list[str]], widths: list[float], *, header: bool, right: t
 def _cover(figures: dict, charter: Charter, edition: str) -> list:
     st = stylesheet()
     year, mediator = figures["year"], charter.mediator
-    period = f"Exercice du {fr_date(date(year, 1, 1))} au {fr_date(date(year, 12, 31))}"
+    period = _("Year from %(start)s to %(end)s", start=fr_date(date(year, 1, 1)), end=fr_date(date(year, 12, 31)))
     return [
         Spacer(1, 5 * cm),
-        Paragraph(pdf_text(f"Rapport annuel du médiateur — {year}"),
+        Paragraph(pdf_text(report_title(year)),
                   st["title"].clone("cover_title", fontSize=21, leading=27)),
-        Paragraph(pdf_text(EDITIONS[edition]), st["subtitle"]),
+        Paragraph(pdf_text(edition_title(edition)), st["subtitle"]),
         Paragraph(pdf_text(period), st["subtitle"]),
         HRFlowable(width="100%", thickness=2, color=ACCENT, spaceBefore=10, spaceAfter=24),
         Paragraph(pdf_text(mediator["mediator_name"]),
@@ -99,35 +107,35 @@ def _cover(figures: dict, charter: Charter, edition: str) -> list:
 
 def _key_figures(figures: dict, charter: Charter) -> list:
     rows = [
-        ["Saisines reçues", fr_number(figures["saisines"])],
-        ["Demandes refusées (irrecevables)",
+        [_("Requests for mediation received"), fr_number(figures["saisines"])],
+        [_("Requests refused (inadmissible)"),
          share_text(figures["refused_share"], figures["refused"], figures["saisines"])],
-        ["Durée moyenne de la médiation",
+        [_("Average duration of the mediation"),
          duration_text(figures["average_duration_days"], figures["durations_counted"])],
     ]
-    return [Paragraph(pdf_text("Chiffres clés"), stylesheet()["heading"]),
+    return [Paragraph(pdf_text(_("Key figures")), stylesheet()["heading"]),
             _table(rows, [7 * cm, CONTENT_WIDTH - 7 * cm], header=False), Spacer(1, 8)]
 
 
 def _refusals(figures: dict, charter: Charter) -> list:
     st = stylesheet()
     grounds, refused = figures["refused_by_ground"], figures["refused"]
-    rows = [["Motif de refus (article L612-2 du code de la consommation)", "Nombre", "Part des refus"]]
+    rows = [[_("Ground of refusal (Consumer Code, article L612-2)"), _("Number"), _("Share of refusals")]]
     rows += [[g["label"], fr_number(g["count"]), "—" if g["share"] is None else fr_percent(g["share"])]
              for g in grounds]
     story = [
-        Paragraph(pdf_text("Refus par motif"), st["heading"]),
+        Paragraph(pdf_text(_("Refusals by ground")), st["heading"]),
         _table(rows, [CONTENT_WIDTH - 5.4 * cm, 2.2 * cm, 3.2 * cm], header=True, right=(1, 2)),
-        Paragraph(pdf_text(f"Part des refus : nombre de refus pour le motif rapporté au nombre total "
-                           f"de refus de l'année ({fr_number(refused)})."), st["small"]),
+        Paragraph(pdf_text(_("Share of refusals: refusals on the ground divided by all the refusals of the year "
+                             "(%(refused)s).", refused=fr_number(refused))), st["small"]),
         Spacer(1, 12),
     ]
     if refused:
         caption = st["strong"].clone("chart_title", fontSize=9)
-        story += [Paragraph(pdf_text("Nombre de refus par motif"), caption),
+        story += [Paragraph(pdf_text(_("Number of refusals by ground")), caption),
                   bar_chart([(g["label"], g["count"]) for g in grounds], CONTENT_WIDTH), Spacer(1, 10)]
     else:
-        story.append(Paragraph(pdf_text(f"Aucune demande n'a été refusée en {figures['year']}."), st["body"]))
+        story.append(Paragraph(pdf_text(_("No request was refused in %(year)s.", year=figures["year"])), st["body"]))
     return story
 
 
@@ -136,17 +144,18 @@ def _method(figures: dict, charter: Charter) -> list:
     year = figures["year"]
     bullet = st["body"].clone("bullet", leftIndent=12, bulletIndent=0, spaceAfter=4)
     definitions = [
-        f"Saisines : demandes de médiation reçues des consommateurs entre le {fr_date(date(year, 1, 1))} "
-        f"et le {fr_date(date(year, 12, 31))}, quelle que soit leur suite.",
-        "Part des demandes refusées : nombre de demandes déclarées irrecevables (article L612-2 du code "
-        "de la consommation) rapporté au nombre de saisines de l'année.",
-        "Durée moyenne : nombre moyen de jours calendaires entre la notification de la saisine aux "
-        "parties et la clôture de la médiation, pour les dossiers clos dans l'année avec une issue.",
+        _("Requests for mediation: requests received from consumers between %(start)s and %(end)s, whatever "
+          "became of them.", start=fr_date(date(year, 1, 1)), end=fr_date(date(year, 12, 31))),
+        _("Share of requests refused: requests declared inadmissible (Consumer Code, article L612-2) divided by "
+          "the requests for mediation of the year."),
+        _("Average duration: average number of calendar days between the notice of seizure to the parties and "
+          "the end of the mediation, for the files closed in the year with an outcome."),
     ]
-    provenance = (f"Chiffres établis le {fr_datetime(figures['generated_at'])}, selon la charte du "
-                  f"médiateur en version {figures['charter_version']}, par {CREATOR} {__version__}.")
+    provenance = _("Figures computed on %(when)s under version %(version)s of the mediator's charter, by "
+                   "%(generator)s %(generator_version)s.", when=fr_datetime(figures["generated_at"].astimezone(PARIS)),
+                   version=figures["charter_version"], generator=CREATOR, generator_version=__version__)
     return [
-        Paragraph(pdf_text("Méthode"), st["heading"]),
+        Paragraph(pdf_text(_("Method")), st["heading"]),
         *[Paragraph(pdf_text(text), bullet, bulletText="•") for text in definitions],
         Spacer(1, 6),
         Paragraph(pdf_text(provenance), st["small"]),
@@ -160,10 +169,10 @@ def render_report(figures: dict, *, charter: Charter, edition: str) -> bytes:
     """The annual report for ``figures["year"]`` as PDF bytes; ``edition`` is "public" or "comex"."""
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; expected one of {', '.join(EDITIONS)}")
-    title = f"Rapport annuel du médiateur — {figures['year']}"
+    title = report_title(figures["year"])
     story = _cover(figures, charter, edition)
     for section in SECTIONS:
         story += section(figures, charter)
     return render_pdf(story, title=title, author=charter.mediator["mediator_name"],
-                      subject=f"{EDITIONS[edition]} — {charter.mediator['company_name']}",
-                      footer=f"{title} · {EDITIONS[edition]}")
+                      subject=f"{edition_title(edition)} — {charter.mediator['company_name']}",
+                      footer=f"{title} · {edition_title(edition)}")

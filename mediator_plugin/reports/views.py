@@ -12,9 +12,7 @@ from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.permissions import Permission, current_identity, requires
 from mediator_plugin.reports.figures import compute
-from mediator_plugin.reports.pdf import render_report
-
-EDITIONS = ("public", "comex")
+from mediator_plugin.reports.pdf import EDITIONS, render_report
 
 
 @requires(Permission.REPORT_READ)

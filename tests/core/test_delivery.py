@@ -84,3 +84,17 @@ def test_unconfigured_helpdesk_label_fails_with_reason(app):
     assert deliver_outbox().failed == 1
     (message,) = _messages("failed")
     assert "not configured" in message.last_error
+
+
+def test_no_reminder_for_an_ended_mediation(app, people):
+    """A request left unanswered on a file that has since ended is neither chased nor listed as late."""
+    from mediator_plugin.cases import queries, services
+
+    with freeze_time("2026-03-02 10:00:00"):
+        case = admitted_case(people.gestionnaire)
+        instruction.request_observations(case, people.gestionnaire, department="billing", question="?")
+        services.interrupt(case, people.gestionnaire, cause="WITHDRAWN_BY_CONSUMER")
+        db.session.commit()
+    assert send_due_reminders(datetime(2026, 3, 30, 10, 0, tzinfo=PARIS)) == 0
+    with freeze_time("2026-04-15 10:00:00"):
+        assert queries.dashboard(people.gestionnaire.sub)["late_requests"] == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -37,7 +37,7 @@ FIGURES = {
     ],
     "average_duration_days": 41.26,
     "durations_counted": 120,
-    "generated_at": datetime(2027, 1, 15, 9, 5),
+    "generated_at": datetime(2027, 1, 15, 8, 5, tzinfo=UTC),
     "charter_version": CHARTER.version,
 }
 
