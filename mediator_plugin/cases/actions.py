@@ -18,7 +18,7 @@ from mediator_plugin.proposals import services as proposals
 
 
 def _upload(case: Case, actor: Identity):
-    check("upload_document", case.state, actor)
+    check("edit_file", case.state, actor)
     sent = forms.upload("file")
     if sent is None:
         raise MissingField(_("Choose a file."), field="file")

@@ -23,7 +23,7 @@ def _party(case: Case, role: str):
 
 def update_contact(case: Case, actor: Identity, *, party: str, email: str, postal_address: str, phone: str = ""):
     """Correct a party's contact details; notices go where these say."""
-    check("upload_document", case.state, actor)  # any open file, team only
+    check("edit_file", case.state, actor)
     target = _party(case, party)
     if email and ("@" not in email or " " in email.strip()):
         raise MissingField(_("The e-mail address is not valid."), field="email")
@@ -37,7 +37,7 @@ def update_contact(case: Case, actor: Identity, *, party: str, email: str, posta
 def add_representative(case: Case, actor: Identity, *, party: str, kind: str, name: str, mandate: str,
                        email: str = "") -> Representative:
     """Record who represents or assists a party, with the mandate received."""
-    check("upload_document", case.state, actor)
+    check("edit_file", case.state, actor)
     target = _party(case, party)
     if kind not in REPRESENTATIVE_KINDS:
         raise MissingField(_("Choose the kind of representative."), field="kind")

@@ -84,7 +84,7 @@ def queue_helpdesk_label(case: Case, label: MediationLabel) -> None:
 def classify(case: Case, actor: Identity, *, subcategory: str | None = None, department: str | None = None,
              cross_border: bool | None = None, party_type: str | None = None) -> None:
     """Set the category (level 2; level 1 follows), the department, cross-border and party type (R-STATS-2)."""
-    check("upload_document", case.state, actor)  # any open file, team only
+    check("edit_file", case.state, actor)
     charter = state().charter
     changes = {}
     if subcategory is not None and subcategory != case.subcategory:
@@ -201,6 +201,8 @@ def interrupt(case: Case, actor: Identity, *, cause: str, note: str = "") -> Non
         raise MissingField(_("Choose a cause of interruption."), field="cause")
     if cause == State.COMPANY_DECLINED and case.notified_at is None:
         raise MissingField(_("The company can only decline once the file has been admitted."), field="cause")
+    if cause == State.COURT_SEIZED:
+        case.court_case_declared = True  # R-ADM-6: flagged on any later request of the same consumer
     _end(case, actor, State(cause), summary=state().charter.label("interruption", cause), note=note)
 
 

@@ -82,7 +82,8 @@ TRANSITIONS: dict[str, Transition] = {
                                         Permission.IMPLEMENTATION_RECORD),
     "close": Transition(OUTCOME_REACHED, Permission.CASE_CLOSE),
     "interrupt": Transition(BEFORE_ADMISSION | CLOCK_RUNNING, Permission.CASE_WRITE),
-    "upload_document": Transition(OPEN, Permission.CASE_WRITE),
+    # Keeping an open file up to date: documents, classification, parties' details.
+    "edit_file": Transition(OPEN, Permission.CASE_WRITE),
 }
 
 

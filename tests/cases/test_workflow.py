@@ -241,7 +241,7 @@ def test_court_action_interrupts(app, people):
     case = admitted_case(people.gestionnaire)
     services.interrupt(case, people.gestionnaire, cause="COURT_SEIZED", note="Assignation reçue")
     db.session.commit()
-    assert case.state == State.COURT_SEIZED
+    assert case.state == State.COURT_SEIZED and case.court_case_declared
     with pytest.raises(InvalidTransition):
         instruction.request_observations(case, people.gestionnaire, department="billing", question="?")
 
