@@ -73,6 +73,7 @@ def _import_models() -> None:
     # Every model must be known to the metadata before the first query or migration.
     from mediator_plugin.cases import models as _cases  # noqa: F401
     from mediator_plugin.core import audit as _audit  # noqa: F401
+    from mediator_plugin.core import operations as _operations  # noqa: F401
     from mediator_plugin.core import outbox as _outbox  # noqa: F401
     from mediator_plugin.core import staff as _staff  # noqa: F401
     from mediator_plugin.intake import models as _intake  # noqa: F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
@@ -22,7 +22,6 @@ from mediator_plugin.core.pdf import fr_date, fr_datetime
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-_csrf_exempt: set[str] = set()
 # Turning stored codes into words on every page.
 LABELS = {
     "answer_label": presenters.answer_label, "channel_label": presenters.channel_label,
@@ -33,16 +32,18 @@ LABELS = {
 
 def csrf_exempt(view):
     """For endpoints authenticated otherwise (signed webhooks)."""
-    _csrf_exempt.add(view.__name__)
+    view._mediator_csrf_exempt = True
     return view
 
 
 def build_blueprint() -> Blueprint:
     """Assemble the parent blueprint and its children (imported here to keep start-up order explicit)."""
+    from mediator_plugin.admin.blueprint import bp as admin_bp
     from mediator_plugin.cases.blueprint import bp as cases_bp
     from mediator_plugin.cases.correspondent import bp as correspondent_bp
     from mediator_plugin.core.auth import bp as auth_bp
     from mediator_plugin.intake.blueprint import bp as intake_bp
+    from mediator_plugin.intake.webhooks import bp as webhooks_bp
     from mediator_plugin.proposals.blueprint import bp as proposals_bp
     from mediator_plugin.public.blueprint import bp as public_bp
     from mediator_plugin.reports.blueprint import bp as reports_bp
@@ -59,7 +60,8 @@ def build_blueprint() -> Blueprint:
     parent.add_app_template_filter(_datetime_filter, "fr_datetime")
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 503):
         parent.register_error_handler(code, _error_page)
-    for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp):
+    for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
+                  admin_bp):
         parent.register_blueprint(child)
     return parent
 
@@ -104,8 +106,8 @@ def _enforce():
 def _check_csrf():
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    view_name = (request.endpoint or "").rsplit(".", 1)[-1]
-    if view_name in _csrf_exempt:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "_mediator_csrf_exempt", False):
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:

@@ -45,6 +45,9 @@ EXPECTED = {
     "mediator.correspondent.request_page": {"facturation"},
     "mediator.correspondent.answer": {"facturation"},
     "mediator.correspondent.implementation": TEAM | {"facturation"},
+    "mediator.webhooks.receive": EVERYONE,  # authenticated by the helpdesk's signature, not a session
+    "mediator.admin.health": {"mediatrice", "admin-si"},
+    "mediator.admin.retry": {"mediatrice", "admin-si"},
 }
 
 
@@ -57,7 +60,8 @@ def world(app, people):
     request = db.session.execute(sa.select(ObservationRequest)).scalar_one()
     document = db.session.execute(sa.select(Document)).scalars().first()
     return {"reference": case.reference, "document_id": document.id, "request_id": request.id,
-            "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css"}
+            "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css",
+            "vendor": "zendesk", "message_id": 999}
 
 
 def _url(rule, values) -> str:

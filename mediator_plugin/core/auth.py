@@ -113,6 +113,8 @@ def _landing(roles) -> str:
         return url_for("mediator.correspondent.requests")
     if Role.EXECUTIVE in roles:
         return url_for("mediator.reports.index")
+    if Role.ADMIN in roles:
+        return url_for("mediator.admin.health")
     return url_for("mediator.public.home")
 
 

@@ -85,7 +85,7 @@ def _drain(connector, summary: SyncSummary, *, full: bool, progress) -> None:
         # Conversations are read before the transaction starts writing, to keep it short.
         snapshots = [connector.fetch_ticket(ticket.ticket_id) for ticket in page.eligible]
         for snapshot in snapshots:
-            _upsert(snapshot, summary)
+            upsert_snapshot(snapshot, summary)
         if page.deleted_ids:
             summary.withdrawn += _withdraw(connector.vendor, page.deleted_ids)
         row = db.session.get(SyncCheckpoint, connector.vendor) or SyncCheckpoint(vendor=connector.vendor)
@@ -99,7 +99,9 @@ def _drain(connector, summary: SyncSummary, *, full: bool, progress) -> None:
             progress(summary)
 
 
-def _upsert(snapshot: TicketSnapshot, summary: SyncSummary) -> None:
+def upsert_snapshot(snapshot: TicketSnapshot, summary: SyncSummary | None = None) -> None:
+    """Queue a new request, or refresh a pending one with the ticket as read now (idempotent)."""
+    summary = summary or SyncSummary(vendor=snapshot.vendor)
     item = db.session.execute(sa.select(IntakeItem).where(
         IntakeItem.source == snapshot.vendor, IntakeItem.external_id == snapshot.ticket_id)).scalar_one_or_none()
     now = utcnow()

@@ -1,0 +1,1 @@
+"""Operations health for IT and the mediator: connectors, job runs, deliveries — never file content."""
