@@ -46,17 +46,23 @@ def sync_command(helpdesk, full):
         setting = f"MEDIATOR_{(helpdesk if helpdesk != 'all' else 'zendesk').upper()}_URL"
         raise click.ClickException(f"helpdesk not configured: set {setting}")
     for vendor in wanted:
-        tty = sys.stdout.isatty()
+        progress = _live_line(vendor) if sys.stdout.isatty() else None
         try:
-            if tty:
-                with click.progressbar(length=0, label=f"{vendor}", show_pos=True) as bar:
-                    summary = sync_helpdesk(connectors[vendor], full=full,
-                                            progress=lambda s, bar=bar: bar.update(s.seen - bar.pos))
-            else:
-                summary = sync_helpdesk(connectors[vendor], full=full)
+            summary = sync_helpdesk(connectors[vendor], full=full, progress=progress)
         except HelpdeskError as exc:
             raise click.ClickException(f"{vendor}: {exc} — the checkpoint is kept; run the sync again later") from exc
+        finally:
+            if progress:
+                click.echo()
         _summary_line("sync", summary.as_dict())
+
+
+def _live_line(vendor: str):
+    """A terminal line rewritten after each committed page (the stream's length is not known in advance)."""
+    def show(summary) -> None:
+        click.echo(f"\r{vendor}: {summary.pages} pages, {summary.seen} tickets read, {summary.new} new requests",
+                   nl=False)
+    return show
 
 
 @mediator_group.command("jobs")

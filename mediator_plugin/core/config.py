@@ -40,6 +40,8 @@ DEFAULTS: dict = {
         "email": "",
         "api_token": "",
         "oauth_token": "",
+        "oauth_client_id": "",
+        "oauth_client_secret": "",
         "mediation_tag": "demande_mediation",
         "mediation_field_id": 0,
         "mediation_field_value": "",
@@ -48,7 +50,17 @@ DEFAULTS: dict = {
         "webhook_secret": "",
         "start_time": 0,
     },
-    "freshdesk": {"url": "", "api_key": ""},
+    "freshdesk": {
+        "url": "",
+        "api_key": "",
+        "mediation_tag": "demande_mediation",
+        "mediation_field": "",
+        "mediation_field_value": "",
+        "accept_resolved": False,
+        "label_field": "cf_mediation",
+        "webhook_secret": "",
+        "updated_since": "2000-01-01T00:00:00Z",
+    },
 }
 
 # Secrets come only from the environment (interfaces.md); a file holding one is refused.
@@ -59,6 +71,8 @@ SECRET_KEYS = frozenset(
         "oidc.client_secret",
         "zendesk.api_token",
         "zendesk.oauth_token",
+        "zendesk.oauth_client_secret",
+        "freshdesk.webhook_secret",
         "zendesk.webhook_secret",
         "freshdesk.api_key",
     }
