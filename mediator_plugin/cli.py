@@ -150,14 +150,15 @@ def seed_command(count, years, seed_value):
 def simulate_command(vendor, port, tickets, seed_value, rate_limit, faults):
     """Serve a helpdesk simulator on 127.0.0.1:PORT."""
     if vendor == "freshdesk":
-        raise click.ClickException("the Freshdesk simulator is not available yet")
-    from connectors.zendesk.simulator import ZendeskSimulator
+        from connectors.freshdesk.simulator import FreshdeskSimulator as Simulator
+    else:
+        from connectors.zendesk.simulator import ZendeskSimulator as Simulator
 
     options = {} if rate_limit is None else {"rate_limit": rate_limit}
-    simulator = ZendeskSimulator.seeded(tickets=tickets, seed=seed_value, faults=faults, **options)
+    simulator = Simulator.seeded(tickets=tickets, seed=seed_value, faults=faults, **options)
     server = simulator.serve(host="127.0.0.1", port=port)
-    click.echo(f"Zendesk simulator on http://127.0.0.1:{server.server_port}/api/v2/ "
-               f"({tickets} tickets, seed {seed_value}); Ctrl-C to stop")
+    click.echo(f"{vendor.capitalize()} simulator on http://127.0.0.1:{server.server_port}/api/v2/ "
+               f"({tickets} tickets, seed {seed_value}, faults {faults:.0%}); Ctrl-C to stop")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

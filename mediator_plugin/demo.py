@@ -80,6 +80,8 @@ def _components(var: Path):
     warnings.filterwarnings("ignore", category=AuthlibDeprecationWarning)
     from oidc_provider_mock import User, run_server_in_thread
 
+    from connectors.freshdesk.simulator import FreshdeskSimulator
+    from connectors.freshdesk.simulator import run_in_thread as run_freshdesk
     from connectors.zendesk.simulator import ZendeskSimulator, run_in_thread
 
     mail_dir = var / "mail"
@@ -87,11 +89,13 @@ def _components(var: Path):
     smtp = Controller(_MailSink(mail_dir), hostname="127.0.0.1", port=_free_port())
     smtp.start()
     users = [User(sub=c["sub"], claims={k: v for k, v in c.items() if k != "sub"}) for c in demo_user_claims()]
-    simulator = ZendeskSimulator.seeded(tickets=400, seed=1)
     try:
-        with run_server_in_thread(port=0, user_claims=users) as oidc, run_in_thread(simulator) as zendesk:
+        with run_server_in_thread(port=0, user_claims=users) as oidc, \
+                run_in_thread(ZendeskSimulator.seeded(tickets=400, seed=1)) as zendesk, \
+                run_freshdesk(FreshdeskSimulator.seeded(tickets=400, seed=2)) as freshdesk:
             yield {"smtp": f"smtp://127.0.0.1:{smtp.port}", "oidc": f"http://localhost:{oidc.server_port}",
-                   "zendesk": f"http://127.0.0.1:{zendesk.server_port}"}
+                   "zendesk": f"http://127.0.0.1:{zendesk.server_port}",
+                   "freshdesk": f"http://127.0.0.1:{freshdesk.server_port}"}
     finally:
         smtp.stop()
 
@@ -124,6 +128,7 @@ def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) 
             "smtp_url": urls["smtp"], "roles": DEMO_ROLES, "departments": DEMO_DEPARTMENTS,
             "oidc": {"issuer": urls["oidc"], "client_id": "mediateur-demo", "client_secret": "demo-secret"},
             "zendesk": {"url": urls["zendesk"], "email": "mediateur@example.com", "api_token": "demo-token"},
+            "freshdesk": {"url": urls["freshdesk"], "api_key": "demo-freshdesk-key"},
         })
         with app.app_context():
             upgrade_schema()
@@ -131,8 +136,9 @@ def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) 
                 this_year = date.today().year
                 click.echo(f"Seeding {seed_cases_count} synthetic files…")
                 seed_cases(seed_cases_count, first_year=this_year - 1, last_year=this_year, seed=1)
-            summary = sync_helpdesk(configured_connectors()["zendesk"], full=True)
-            click.echo(f"Sync from the Zendesk simulator: {summary.new} new request(s) in the intake queue.")
+            for vendor, connector in configured_connectors().items():
+                summary = sync_helpdesk(connector, full=True)
+                click.echo(f"Sync from the {vendor} simulator: {summary.new} new request(s) in the intake queue.")
         stop = threading.Event()
         threading.Thread(target=_jobs_loop, args=(app, stop), daemon=True).start()
         server = make_server("127.0.0.1", port, app, threaded=True)
@@ -152,6 +158,7 @@ Médiateur demo is running.
 
   Console            http://127.0.0.1:{port}/            (log in with "Connexion du personnel")
   Zendesk simulator  {urls['zendesk']}/api/v2/   (ticket state: /_sim/tickets/<id>)
+  Freshdesk simulator {urls['freshdesk']}/api/v2/  (ticket state: /_sim/tickets/<id>)
   OIDC provider      {urls['oidc']}
   Mail sink          var/demo/mail/*.eml
 

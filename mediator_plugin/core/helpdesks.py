@@ -27,4 +27,19 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
                 webhook_secret=zendesk["webhook_secret"] or None,
                 start_time=zendesk["start_time"],
             )
+        freshdesk = plugin.settings["freshdesk"]
+        if freshdesk["url"]:
+            from connectors.freshdesk import FreshdeskConnector
+
+            plugin.connectors["freshdesk"] = FreshdeskConnector(
+                freshdesk["url"],
+                api_key=freshdesk["api_key"],
+                mediation_tag=freshdesk["mediation_tag"],
+                mediation_field=freshdesk["mediation_field"] or None,
+                mediation_field_value=freshdesk["mediation_field_value"] or None,
+                accept_resolved=freshdesk["accept_resolved"],
+                label_field=freshdesk["label_field"] or None,
+                updated_since=freshdesk["updated_since"],
+                webhook_secret=freshdesk["webhook_secret"] or None,
+            )
     return plugin.connectors

@@ -16,7 +16,7 @@ from zlib import crc32
 
 import sqlalchemy as sa
 
-from connectors.base import HelpdeskConnector, TicketSnapshot
+from connectors.base import HelpdeskConnector, HelpdeskNotFound, TicketSnapshot
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.intake.models import IntakeItem, SyncCheckpoint
 
@@ -83,11 +83,16 @@ def _drain(connector, summary: SyncSummary, *, full: bool, progress) -> None:
     start = None if (full or row is None) else row.checkpoint
     for page in connector.iter_closed_tickets(start):
         # Conversations are read before the transaction starts writing, to keep it short.
-        snapshots = [connector.fetch_ticket(ticket.ticket_id) for ticket in page.eligible]
+        snapshots, vanished = [], list(page.deleted_ids)
+        for ticket in page.eligible:
+            try:
+                snapshots.append(connector.fetch_ticket(ticket.ticket_id))
+            except HelpdeskNotFound:
+                vanished.append(ticket.ticket_id)  # deleted or merged between the listing and the read
         for snapshot in snapshots:
             upsert_snapshot(snapshot, summary)
-        if page.deleted_ids:
-            summary.withdrawn += _withdraw(connector.vendor, page.deleted_ids)
+        if vanished:
+            summary.withdrawn += _withdraw(connector.vendor, vanished)
         row = db.session.get(SyncCheckpoint, connector.vendor) or SyncCheckpoint(vendor=connector.vendor)
         row.checkpoint, row.updated_at = page.checkpoint, utcnow()
         summary.pages += 1
