@@ -3,7 +3,8 @@
 The tests, the demo (``mediator simulate zendesk``) and the benchmarks talk to it over real HTTP.
 It follows reference/helpdesk-apis.md §1: admin-only cursor export hiding the last minute, closed
 tickets refusing updates except tags through ``update_many`` (an asynchronous job), ``safe_update``
-conflicts, the vendor's error bodies, rate-limit headers and 429s, and seeded faults. The API
+conflicts, the vendor's error bodies, API tokens and OAuth (:mod:`.simulator_oauth`), rate limits
+and their headers (:mod:`.simulator_limits`), and seeded faults (:mod:`connectors.faults`). The API
 handlers live in :mod:`connectors.zendesk.simulator_api`; this module holds the plumbing.
 """
 
@@ -11,60 +12,54 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from connectors.faults import FAULT_KINDS, FaultMiddleware, FaultPlan
 from connectors.zendesk import simulator_data
 from connectors.zendesk.simulator_api import ZendeskApi
+from connectors.zendesk.simulator_limits import RateLimits
+from connectors.zendesk.simulator_listing import TicketListing
+from connectors.zendesk.simulator_oauth import (
+    ACCESS_LIFETIME,
+    DEMO_OAUTH_CLIENT_ID,
+    DEMO_OAUTH_CLIENT_SECRET,
+    OAuthServer,
+)
 from connectors.zendesk.simulator_state import ApiError, json_response
 
 log = logging.getLogger(__name__)
 
 _ROUTES = (
     ("/incremental/tickets/cursor", "api_export", ("GET",)),
+    ("/tickets", "api_tickets", ("GET",)),
     ("/tickets/update_many", "api_update_many", ("PUT",)),
     ("/tickets/<int:ticket_id>", "api_ticket", ("GET", "PUT")),
     ("/tickets/<int:ticket_id>/comments", "api_comments", ("GET",)),
     ("/tickets/<int:ticket_id>/tags", "api_tags", ("GET", "POST", "PUT", "DELETE")),
     ("/job_statuses/<job_id>", "api_job_status", ("GET",)),
 )
-_LIST_ENDPOINTS = frozenset({"api_export", "api_comments"})
-_FAULTS = ("429", "500", "502", "503", "truncated", "malformed")
 # The simulator's public demo credentials (interfaces.md `mediator simulate`), not secrets.
 DEMO_EMAIL = "mediateur@example.com"
 DEMO_API_TOKEN = "demo-token"  # noqa: S105
 DEMO_OAUTH_TOKEN = "demo-oauth-token"  # noqa: S105
 _UNAUTHORIZED = {"error": "Couldn't authenticate you"}
-_THROTTLED = {
-    "error": "APIRateLimitExceeded",
-    "description": "Number of allowed API requests per minute exceeded",
-}
 
 
-class _Window:
-    """A fixed one-minute request budget."""
+class ZendeskSimulator(ZendeskApi, TicketListing):
+    """Tickets, users, comments and jobs of one simulated Zendesk account, and its WSGI app.
 
-    def __init__(self, limit: int):
-        self.limit, self.used, self.start = limit, 0, -math.inf
-
-    def roll(self, now: float) -> None:
-        if now >= self.start + 60:
-            self.start, self.used = now, 0
-
-    def resets(self, now: float) -> int:
-        return max(1, math.ceil(self.start + 60 - now))
-
-
-class ZendeskSimulator(ZendeskApi):
-    """Tickets, users, comments and jobs of one simulated Zendesk account, and its WSGI app."""
+    ``faults`` is the fraction of API answers spoiled by a :class:`connectors.faults.FaultPlan`
+    seeded with ``seed`` (``fault_kinds`` narrows the kinds; ``slow_seconds`` is how late a slow
+    answer comes). ``rate_limit=0`` lifts every limit.
+    """
 
     def __init__(
         self,
@@ -73,20 +68,24 @@ class ZendeskSimulator(ZendeskApi):
         *,
         credentials: dict[str, str],
         oauth_token: str | None,
+        oauth_clients: dict[str, str] | None = None,
+        oauth_lifetime: int = ACCESS_LIFETIME,
         rate_limit: int = 700,
         incremental_limit: int = 10,
         faults: float = 0.0,
         seed: int = 1,
+        fault_kinds: Iterable[str] = FAULT_KINDS,
+        slow_seconds: float = 15.0,
         clock: Callable[[], float] = time.time,
     ):
         super().__init__(users, tickets, clock)
         self._api_tokens = {(email, token): self._user_id(email) for email, token in credentials.items()}
-        self._oauth_tokens = {oauth_token: 1} if oauth_token else {}
-        self.rate_limit = rate_limit
-        self._account = _Window(rate_limit)
-        self._incremental = _Window(incremental_limit or rate_limit)
-        self.faults = faults
-        self._fault_rng = random.Random(seed)
+        admin = self._user_id(next(iter(credentials))) if credentials else 1
+        clients = {DEMO_OAUTH_CLIENT_ID: DEMO_OAUTH_CLIENT_SECRET} if oauth_clients is None else oauth_clients
+        self.oauth = OAuthServer(clock, admin, clients, oauth_token, oauth_lifetime)
+        self.limits = RateLimits(rate_limit, incremental_limit)
+        self.fault_plan = FaultPlan(faults, seed=seed, kinds=fault_kinds)
+        self._faulty = FaultMiddleware(self._serve, self.fault_plan, _status_fault, slow_seconds=slow_seconds)
         self.request_log: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         rules = [
@@ -95,6 +94,7 @@ class ZendeskSimulator(ZendeskApi):
             for suffix in ("", ".json")
         ]
         rules += [
+            Rule("/oauth/tokens", endpoint="oauth_tokens", methods=("POST",)),
             Rule("/_sim/tickets", endpoint="sim_create", methods=("POST",)),
             Rule("/_sim/tickets/<int:ticket_id>", endpoint="sim_ticket", methods=("GET", "PUT")),
         ]
@@ -109,15 +109,13 @@ class ZendeskSimulator(ZendeskApi):
         email: str = DEMO_EMAIL,
         api_token: str = DEMO_API_TOKEN,
         oauth_token: str = DEMO_OAUTH_TOKEN,
-        rate_limit: int = 700,
-        incremental_limit: int = 10,
-        faults: float = 0.0,
         clock: Callable[[], float] = time.time,
+        **options,
     ) -> ZendeskSimulator:
         """An account with ``tickets`` realistic French tickets, identical for a given ``seed`` and ``now``.
 
-        ``email``/``api_token`` and ``oauth_token`` authenticate the admin the mediator uses;
-        ``rate_limit=0`` lifts every limit; ``faults`` is the fraction of answers to spoil.
+        ``email``/``api_token``, ``oauth_token`` (which never expires) and the demo OAuth client
+        authenticate the admin the mediator uses; ``options`` go to the constructor (limits, faults).
         """
         rng = random.Random(seed)
         now = int(clock() if now is None else now)
@@ -129,15 +127,7 @@ class ZendeskSimulator(ZendeskApi):
             for tid in range(1, tickets + 1)
         }
         return cls(
-            users,
-            records,
-            credentials={email: api_token},
-            oauth_token=oauth_token,
-            rate_limit=rate_limit,
-            incremental_limit=incremental_limit,
-            faults=faults,
-            seed=seed,
-            clock=clock,
+            users, records, credentials={email: api_token}, oauth_token=oauth_token, seed=seed, clock=clock, **options
         )
 
     def add_api_token(self, email: str, token: str) -> None:
@@ -148,7 +138,11 @@ class ZendeskSimulator(ZendeskApi):
         return next(uid for uid, user in self.users.items() if user["email"] == email)
 
     def wsgi_app(self, environ, start_response):
-        """The WSGI entry point; requests are served one at a time, like a consistent database."""
+        """The WSGI entry point: the API behind the fault plan."""
+        return self._faulty(environ, start_response)
+
+    def _serve(self, environ, start_response):
+        # Requests are served one at a time, like a consistent database.
         request = Request(environ)
         with self._lock:
             self.host = request.host_url.rstrip("/")
@@ -168,6 +162,8 @@ class ZendeskSimulator(ZendeskApi):
             return json_response(405, {"error": "MethodNotAllowed", "description": "Method not allowed"})
         self.request_log.append((request.method, request.full_path.rstrip("?")))
         try:
+            if endpoint == "oauth_tokens":
+                return self.oauth.token_endpoint(request)
             if endpoint.startswith("sim_"):
                 return getattr(self, f"_{endpoint}")(request, **args)
             return self._serve_api(endpoint, request, args)
@@ -176,86 +172,37 @@ class ZendeskSimulator(ZendeskApi):
 
     def _serve_api(self, endpoint: str, request: Request, args: dict) -> Response:
         user = self._authenticate(request)
-        headers = self._throttle(endpoint, self.clock())
-        fault = self._fault_rng.choice(_FAULTS) if self._fault_rng.random() < self.faults else None
-        if fault in ("429", "500", "502", "503"):
-            return _status_fault(fault, headers)
+        headers = self.limits.charge(endpoint, request.method, args, user["id"], self.clock())
         try:
             response = getattr(self, f"_{endpoint}")(request, user, **args)
         except ApiError as error:
             response = error.response
         response.headers.extend(headers)
-        if fault and response.status_code < 300:
-            data = response.get_data()
-            # A strict prefix of a JSON object never parses; neither does a key followed by "=".
-            response.set_data(
-                data[: len(data) // 2] if fault == "truncated" else data.replace(b'":', b'"=', 1)
-            )
         return response
 
     def _authenticate(self, request: Request) -> dict:
         auth = request.authorization
         uid = None
         if auth and auth.type == "bearer":
-            uid = self._oauth_tokens.get(auth.token)
+            uid = self.oauth.user_of(auth.token or "")
         elif auth and auth.type == "basic" and (auth.username or "").endswith("/token"):
             uid = self._api_tokens.get((auth.username.removesuffix("/token"), auth.password))
         if uid is None:
             raise ApiError(401, _UNAUTHORIZED, [("WWW-Authenticate", 'Basic realm="Web Password"')])
         return self.users[uid]
 
-    def _throttle(self, endpoint: str, now: float) -> list[tuple[str, str]]:
-        """Charge the call to its per-minute windows and describe them, or refuse it with a 429."""
-        if not self.rate_limit:
-            return []
-        windows = [self._account] + ([self._incremental] if endpoint == "api_export" else [])
-        for window in windows:
-            window.roll(now)
-        full = [w for w in windows if w.used >= w.limit]
-        if not full:
-            for window in windows:
-                window.used += 1
-        account = self._account
-        headers = [
-            ("X-Rate-Limit", str(account.limit)),
-            ("X-Rate-Limit-Remaining", str(account.limit - account.used)),
-        ]
-        if endpoint in _LIST_ENDPOINTS:
-            headers += [
-                ("ratelimit-limit", str(account.limit)),
-                ("ratelimit-remaining", str(account.limit - account.used)),
-                ("ratelimit-reset", str(account.resets(now))),
-            ]
-        if endpoint == "api_export":
-            inc = self._incremental
-            headers.append(
-                (
-                    "zendesk-ratelimit-incremental-exports",
-                    f"total={inc.limit}; remaining={inc.limit - inc.used}; resets={inc.resets(now)}",
-                )
-            )
-        if full:
-            retry_after = max(w.resets(now) for w in full)
-            raise ApiError(429, _THROTTLED, [*headers, ("Retry-After", str(retry_after))])
-        return headers
 
-
-def _status_fault(fault: str, headers: list[tuple[str, str]]) -> Response:
-    if fault == "429":  # Per-object limits answer in plain text (helpdesk-apis.md §1.6).
-        return Response(
-            "You have exceeded the rate limit. Please retry later.",
-            429,
-            [*headers, ("Retry-After", "1")],
-            content_type="text/plain",
-        )
+def _status_fault(fault: str) -> Response:
+    """The answers Zendesk and its front ends give for the status faults (helpdesk-apis.md §1.6, §1.8)."""
+    if fault == "429":  # Per-object limits answer in plain text.
+        return Response("You have exceeded the rate limit. Please retry later.", 429, [("Retry-After", "1")],
+                        content_type="text/plain")
     if fault == "502":
-        return Response(
-            "<html><body><h1>502 Bad Gateway</h1></body></html>", 502, headers, content_type="text/html"
-        )
+        return Response("<html><body><h1>502 Bad Gateway</h1></body></html>", 502, content_type="text/html")
     if fault == "503":
         body = {"error": "DatabaseDeadlock", "description": "The database is temporarily unavailable"}
-        return json_response(503, body, [*headers, ("Retry-After", "1")])
-    return json_response(500, {"error": "InternalError", "description": "Something went wrong"}, headers)
+        return json_response(503, body, [("Retry-After", "1")])
+    return json_response(500, {"error": "InternalError", "description": "Something went wrong"})
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -37,11 +37,16 @@ class Zendesk:
 
     def __init__(self, sim: ZendeskSimulator, base_url: str, clock: FakeClock):
         self.sim, self.base_url, self.clock = sim, base_url, clock
+        self.statuses: list[int] = []  # every status the connectors of this test received
 
-    def connector(self, session: requests.Session | None = None, **options) -> ZendeskConnector:
-        """A connector (demo API token unless ``options`` say otherwise) sleeping on the fake clock."""
-        http = HttpClient(self.base_url, sleep=self.clock.sleep, session=session)
-        credentials = {} if "oauth_token" in options else {"email": DEMO_EMAIL, "api_token": DEMO_API_TOKEN}
+    def connector(self, session: requests.Session | None = None, timeout: float = 5.0, **options) -> ZendeskConnector:
+        """A connector (demo API token unless ``options`` name OAuth) pacing and sleeping on the fake clock."""
+        session = session or requests.Session()
+        session.trust_env = False  # loopback only: skip the proxy settings lookup on every call
+        session.hooks["response"].append(lambda response, **_: self.statuses.append(response.status_code))
+        http = HttpClient(self.base_url, sleep=self.clock.sleep, clock=self.clock, session=session, timeout=timeout)
+        oauth = any(name.startswith("oauth_") for name in options)
+        credentials = {} if oauth else {"email": DEMO_EMAIL, "api_token": DEMO_API_TOKEN}
         return ZendeskConnector(self.base_url, http=http, **{**credentials, **options})
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:

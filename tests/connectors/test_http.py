@@ -1,4 +1,7 @@
-"""The shared HTTP layer against a scripted werkzeug server on loopback: retries, typed errors, pacing."""
+"""The shared HTTP layer against a scripted werkzeug server on loopback: retries, typed errors, pacing.
+
+The scripted clients pace and sleep on a :class:`FakeClock`, so every wait is exact and instant.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ from connectors.base import (
     HelpdeskUnavailable,
 )
 from connectors.http import HttpClient
+from tests.connectors.conftest import FakeClock
+
+EXPORTS = "incremental-exports"
 
 
 class Script:
@@ -44,8 +50,8 @@ class Script:
         return response(environ, start_response)
 
     def client(self, **options) -> tuple[HttpClient, list[float]]:
-        waits: list[float] = []
-        return HttpClient(self.base_url, sleep=waits.append, **options), waits
+        clock = FakeClock()
+        return HttpClient(self.base_url, sleep=clock.sleep, clock=clock, **options), clock.sleeps
 
 
 @pytest.fixture
@@ -192,24 +198,97 @@ def test_a_slow_answer_times_out_and_is_retried(script):
 
 
 def test_exhausted_budget_pauses_until_reset(script):
-    """When a response says no budget remains, does the next call first sleep until the announced reset?"""
+    """When a response says no budget remains, does the next call first sleep until the reset (+1 s)?"""
+    script.answers = [(200, "{}", {"X-Rate-Limit-Remaining": "0", "ratelimit-reset": "12"}), (200, "{}", {})]
+    client, waits = script.client()
+    client.request("GET", "/a")
+    client.request("GET", "/b")
+    assert waits == [13]
+
+
+def test_exhausted_export_bucket_does_not_delay_other_calls(script):
+    """Does an exhausted incremental bucket delay the next export only, not a comments call?"""
+    exhausted = {
+        "X-Rate-Limit-Remaining": "600",
+        "zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=30",
+    }
+    script.answers = [(200, "{}", exhausted), (200, "{}", {}), (200, "{}", {})]
+    client, waits = script.client()
+    client.request("GET", "/export", bucket=EXPORTS)
+    client.request("GET", "/tickets/1/comments.json")
+    assert waits == []
+    client.request("GET", "/export", bucket=EXPORTS)
+    assert waits == [31]
+
+
+def test_exhausted_account_bucket_delays_every_call(script):
+    """Does an exhausted account bucket delay an export call too, until the later of both resets?"""
+    script.answers = [(200, "{}", {"X-Rate-Limit-Remaining": "0", "ratelimit-reset": "20"}), (200, "{}", {})]
+    client, waits = script.client()
+    client.request("GET", "/tickets/1/comments.json")
+    client.request("GET", "/export", bucket=EXPORTS)
+    assert waits == [21]
+
+
+def test_calls_go_while_budget_is_left_then_wait_for_the_reset(script):
+    """With remaining and reset announced, do calls go at once until the count is spent, then wait the reset?"""
     script.answers = [
-        (200, "{}", {"X-Rate-Limit-Remaining": "0", "ratelimit-reset": "12"}),
-        (200, "{}", {"zendesk-ratelimit-incremental-exports": "total=10; remaining=0; resets=30"}),
-        (200, "{}", {"X-Rate-Limit-Remaining": "5", "ratelimit-reset": "40"}),
+        (200, "{}", {"X-Rate-Limit-Remaining": "9", "ratelimit-reset": "50"}),
+        (200, "{}", {"X-Rate-Limit-Remaining": "8", "ratelimit-reset": "45"}),
+        (200, "{}", {"X-Rate-Limit-Remaining": "0", "ratelimit-reset": "40"}),
         (200, "{}", {}),
     ]
     client, waits = script.client()
-    client.request("GET", "/a")
+    for _ in range(4):
+        client.request("GET", "/x")
+    assert waits == [41]  # 40 s to the reset, plus one for its whole-second rounding
+
+
+def test_a_total_alone_is_paced_by_our_own_record(script):
+    """With only a per-minute total (Freshdesk), are extra credits counted and no minute overspent?"""
+    def answer(remaining):
+        return (200, "{}", {"X-RateLimit-Total": "6", "X-RateLimit-Remaining": str(remaining),
+                            "X-RateLimit-Used-CurrentRequest": "2"})
+
+    script.answers = [answer(4), answer(2), answer(0), (200, "{}", {})]
+    client, waits = script.client()
+    for _ in range(4):
+        client.request("GET", "/api/v2/tickets", params={"include": "requester"})
+    # Three calls of 2 credits spend the 6 of the minute at once: the 4th waits for the window (t=60.25).
+    assert waits == [pytest.approx(60.25)]
+
+
+def test_declared_limits_pace_their_bucket_only(script):
+    """Does a declared 2/min bucket hold its own third call for the window, and leave account calls alone?"""
+    client, waits = script.client(limits={"update-ticket": 2})
+    client.request("PUT", "/tickets/1.json", json={}, bucket="update-ticket")
+    client.request("PUT", "/tickets/2.json", json={}, bucket="update-ticket")
+    client.request("GET", "/tickets/1.json")
     assert waits == []
-    client.request("GET", "/b")
+    client.request("PUT", "/tickets/3.json", json={}, bucket="update-ticket")
+    assert waits == [pytest.approx(60.25)]
+
+
+def test_a_429_blocks_the_exhausted_bucket_for_retry_after(script):
+    """After a 429 whose headers show the account spent, does the retry wait Retry-After, once?"""
+    script.answers = [(429, "{}", {"X-Rate-Limit-Remaining": "0", "Retry-After": "9"}), (200, "{}", {}),
+                      (200, "{}", {})]
+    client, waits = script.client(backoff=0.5)
+    client.request("GET", "/x")
+    client.request("GET", "/y")
     assert len(waits) == 1
-    assert 12 <= waits[0] <= 13
-    client.request("GET", "/c")
-    assert len(waits) == 2
-    assert 30 <= waits[1] <= 31
-    client.request("GET", "/d")
-    assert len(waits) == 2
+    assert 9 <= waits[0] <= 9.5
+
+
+def test_injected_sleep_alone_still_lets_pacing_time_pass(script):
+    """With only ``sleep`` injected (no clock), do the recorded sleeps count as time passed for pacing?"""
+    waits: list[float] = []
+    client = HttpClient(script.base_url, sleep=waits.append, limits={"b": 2})
+    for _ in range(4):
+        client.request("GET", "/x", bucket="b")
+    # The third call waits out the minute; that wait counts as time passed, so the fourth goes at once.
+    assert len(waits) == 1
+    assert 59.5 <= waits[0] <= 60.5
 
 
 def test_credentials_are_sent_but_never_logged(script, caplog):
@@ -232,3 +311,15 @@ def test_urls_elsewhere_are_refused(script):
         client.request("GET", "http://attacker.example/steal")
     assert client.request("GET", f"{script.base_url}/next?page=2")[0] == 200
     assert script.received[-1].full_path == "/next?page=2"
+
+
+def test_tokens_in_quoted_bodies_are_masked(script, caplog):
+    """Is a token in a body quoted by an error (a truncated token answer) masked in the error and the logs?"""
+    truncated = '{"access_token": "tok-5ecret", "token_type": "bearer", "refresh_token": "ref-5ecr'
+    script.answers = [(200, truncated, {})] * 2
+    client, _ = script.client(max_attempts=2)
+    with caplog.at_level(logging.DEBUG), pytest.raises(HelpdeskProtocolError) as raised:
+        client.request("POST", "/oauth/tokens", json={"grant_type": "client_credentials"})
+    assert '"access_token": "[redacted]"' in str(raised.value)
+    assert "5ecr" not in str(raised.value)
+    assert "5ecr" not in caplog.text
