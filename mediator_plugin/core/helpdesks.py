@@ -19,6 +19,8 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
                 email=zendesk["email"] or None,
                 api_token=zendesk["api_token"] or None,
                 oauth_token=zendesk["oauth_token"] or None,
+                oauth_client_id=zendesk["oauth_client_id"] or None,
+                oauth_client_secret=zendesk["oauth_client_secret"] or None,
                 mediation_tag=zendesk["mediation_tag"],
                 mediation_field_id=zendesk["mediation_field_id"] or None,
                 mediation_field_value=zendesk["mediation_field_value"] or None,
