@@ -147,7 +147,11 @@ def seed_command(count, years, seed_value):
 @click.option("--seed", "seed_value", type=int, default=1)
 @click.option("--rate-limit", type=int, default=None, help="Requests per minute; 0 lifts the limits.")
 @click.option("--faults", type=click.FloatRange(0, 1), default=0.0)
-def simulate_command(vendor, port, tickets, seed_value, rate_limit, faults):
+@click.option("--slow-seconds", type=click.FloatRange(0), default=15.0,
+              help="How long a 'slow' fault delays its answer (above the client's timeout).")
+@click.option("--now", "now", type=int, default=None,
+              help="Unix time the seeded tickets are dated from (default: now); fixes the data for a seed.")
+def simulate_command(vendor, port, tickets, seed_value, rate_limit, faults, slow_seconds, now):
     """Serve a helpdesk simulator on 127.0.0.1:PORT."""
     if vendor == "freshdesk":
         from connectors.freshdesk.simulator import FreshdeskSimulator as Simulator
@@ -155,7 +159,9 @@ def simulate_command(vendor, port, tickets, seed_value, rate_limit, faults):
         from connectors.zendesk.simulator import ZendeskSimulator as Simulator
 
     options = {} if rate_limit is None else {"rate_limit": rate_limit}
-    simulator = Simulator.seeded(tickets=tickets, seed=seed_value, faults=faults, **options)
+    if now is not None:
+        options["now"] = now
+    simulator = Simulator.seeded(tickets=tickets, seed=seed_value, faults=faults, slow_seconds=slow_seconds, **options)
     server = simulator.serve(host="127.0.0.1", port=port)
     click.echo(f"{vendor.capitalize()} simulator on http://127.0.0.1:{server.server_port}/api/v2/ "
                f"({tickets} tickets, seed {seed_value}, faults {faults:.0%}); Ctrl-C to stop")

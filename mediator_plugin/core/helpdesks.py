@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.base import HelpdeskConnector
+from connectors.http import HttpClient
 from mediator_plugin import state
 
 
@@ -10,12 +11,14 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
     """Vendor → connector, for every helpdesk whose URL is set."""
     plugin = state()
     if not plugin.connectors:
+        timeout = plugin.settings["helpdesk_timeout_seconds"]
         zendesk = plugin.settings["zendesk"]
         if zendesk["url"]:
             from connectors.zendesk import ZendeskConnector
 
             plugin.connectors["zendesk"] = ZendeskConnector(
                 zendesk["url"],
+                http=HttpClient(zendesk["url"], timeout=timeout),
                 email=zendesk["email"] or None,
                 api_token=zendesk["api_token"] or None,
                 oauth_token=zendesk["oauth_token"] or None,
@@ -35,6 +38,8 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
 
             plugin.connectors["freshdesk"] = FreshdeskConnector(
                 freshdesk["url"],
+                # Freshdesk's per-minute limits can ask to wait up to a minute.
+                http=HttpClient(freshdesk["url"], timeout=timeout, max_backoff=60),
                 api_key=freshdesk["api_key"],
                 mediation_tag=freshdesk["mediation_tag"],
                 mediation_field=freshdesk["mediation_field"] or None,
