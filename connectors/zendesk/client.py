@@ -68,6 +68,7 @@ class ZendeskConnector:
         mediation_field_value=None,
         accept_solved: bool = False,
         label_field_id: int | None = None,
+        label_status_ids: Mapping[MediationLabel, int] | None = None,
         webhook_secret: str | None = None,
         start_time: int = 0,
         per_page: int = 1000,
@@ -99,6 +100,8 @@ class ZendeskConnector:
         self.mediation_field_value = mediation_field_value
         self.statuses = ("closed", "solved") if accept_solved else ("closed",)
         self.label_field_id = label_field_id
+        # Solved-category custom statuses showing the mediation to agents (interfaces.md), where configured.
+        self.label_status_ids = dict(label_status_ids or {})
         self.webhook_secret = webhook_secret
         self.start_time = start_time
         self.per_page = per_page
@@ -235,9 +238,12 @@ class ZendeskConnector:
         tags = ticket.get("tags") or ()
         if label.value not in tags or other.value in tags:
             return False
-        if self.label_field_id is None or ticket.get("status") == "closed":  # Fields are frozen once closed.
+        if ticket.get("status") == "closed":  # Fields and statuses are frozen once closed.
             return True
-        return any(
+        status_id = self.label_status_ids.get(label)
+        if status_id is not None and ticket.get("custom_status_id") != status_id:
+            return False
+        return self.label_field_id is None or any(
             f.get("id") == self.label_field_id and f.get("value") == label.field_value
             for f in ticket.get("custom_fields") or ()
         )
@@ -248,6 +254,8 @@ class ZendeskConnector:
         changes = {"tags": tags, "safe_update": True, "updated_stamp": ticket["updated_at"]}
         if self.label_field_id is not None:
             changes["custom_fields"] = [{"id": self.label_field_id, "value": label.field_value}]
+        if label in self.label_status_ids:
+            changes["custom_status_id"] = self.label_status_ids[label]
         self._call("PUT", f"/api/v2/tickets/{ticket['id']}.json", json={"ticket": changes}, bucket=UPDATE_BUCKET)
 
     def _tag_closed(self, ticket_id: str, label: MediationLabel, other: MediationLabel) -> None:

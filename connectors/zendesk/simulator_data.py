@@ -15,6 +15,9 @@ MEDIATION_TAG = "demande_mediation"
 FIELD_MOTIF = 360_000_101
 FIELD_MEDIATION_REQUEST = 360_000_102
 FIELD_MEDIATION_LABEL = 360_000_103
+# Custom statuses of the solved category the account created for mediation: id → (agent label, end-user label).
+CUSTOM_STATUSES = {360_100_001: ("Médiation en cours", "Résolu"), 360_100_002: ("Médiation terminée", "Résolu")}
+STATUS_MEDIATION_IN_PROGRESS, STATUS_MEDIATION_ENDED = CUSTOM_STATUSES
 
 # fmt: off
 FIRST_NAMES = (

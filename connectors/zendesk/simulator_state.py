@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from werkzeug.wrappers import Request, Response
 
-from connectors.zendesk.simulator_data import new_comment, seed_conversation
+from connectors.zendesk.simulator_data import CUSTOM_STATUSES, new_comment, seed_conversation
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 _CLOSED = {
@@ -167,6 +167,10 @@ class AccountState:
         }
         if "tags" in changes:
             updated["tags"] = unique(changes["tags"])
+        if "custom_status_id" in changes:  # §1.3: the legacy status follows the custom status's category
+            if changes["custom_status_id"] not in CUSTOM_STATUSES:
+                raise invalid(f"invalid custom_status_id {changes['custom_status_id']!r}")
+            updated.update(custom_status_id=changes["custom_status_id"], status="solved")
         fields = {**ticket["custom_fields"], **field_values(changes.get("custom_fields"))}
         comment = changes.get("comment")
         changed = fields != ticket["custom_fields"] or any(ticket[k] != v for k, v in updated.items())
@@ -194,7 +198,7 @@ class AccountState:
             "description": ticket["description"],
             "priority": ticket["priority"],
             "status": "deleted" if ticket["deleted"] else ticket["status"],
-            "custom_status_id": None,
+            "custom_status_id": ticket.get("custom_status_id"),
             "recipient": "service.client@example.com",
             "requester_id": ticket["requester_id"],
             "submitter_id": ticket["requester_id"],

@@ -48,6 +48,8 @@ DEFAULTS: dict = {
         "mediation_field_value": "",
         "accept_solved": False,
         "label_field_id": 0,
+        "label_status_in_progress": 0,
+        "label_status_ended": 0,
         "webhook_secret": "",
         "start_time": 0,
     },

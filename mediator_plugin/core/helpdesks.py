@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.base import HelpdeskConnector
+from connectors.base import HelpdeskConnector, MediationLabel
 from connectors.http import HttpClient
 from mediator_plugin import state
 
@@ -29,6 +29,9 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
                 mediation_field_value=zendesk["mediation_field_value"] or None,
                 accept_solved=zendesk["accept_solved"],
                 label_field_id=zendesk["label_field_id"] or None,
+                label_status_ids={label: status for label, status in (
+                    (MediationLabel.IN_PROGRESS, zendesk["label_status_in_progress"]),
+                    (MediationLabel.ENDED, zendesk["label_status_ended"])) if status},
                 webhook_secret=zendesk["webhook_secret"] or None,
                 start_time=zendesk["start_time"],
             )

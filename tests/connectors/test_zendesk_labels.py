@@ -110,3 +110,28 @@ def test_label_when_the_ticket_closes_meanwhile(zendesk):
         f"/api/v2/tickets/{tid}.json",
         f"/api/v2/tickets/update_many.json?ids={tid}",
     ]
+
+
+def test_solved_ticket_shows_the_mediation_custom_status_field_and_tag(zendesk):
+    """On a solved ticket, with the custom statuses and field configured, do agents see all three, and only them?"""
+    from connectors.zendesk.simulator_data import STATUS_MEDIATION_ENDED, STATUS_MEDIATION_IN_PROGRESS
+
+    tid = zendesk.create(status="solved", tags=[MEDIATION_TAG], updated_at=zendesk.clock.now - 600)["ticket"]["id"]
+    before = zendesk.state(tid)
+    connector = zendesk.connector(label_field_id=FIELD_MEDIATION_LABEL, label_status_ids={
+        IN_PROGRESS: STATUS_MEDIATION_IN_PROGRESS, ENDED: STATUS_MEDIATION_ENDED})
+    connector.write_label(str(tid), IN_PROGRESS)
+    during = zendesk.state(tid)["ticket"]
+    assert during["custom_status_id"] == STATUS_MEDIATION_IN_PROGRESS and during["status"] == "solved"
+    assert {"id": FIELD_MEDIATION_LABEL, "value": "En cours"} in during["custom_fields"]
+    assert during["tags"] == [*before["ticket"]["tags"], "mediation_en_cours"]
+    connector.write_label(str(tid), ENDED)
+    after = zendesk.state(tid)
+    assert after["ticket"]["custom_status_id"] == STATUS_MEDIATION_ENDED
+    assert {"id": FIELD_MEDIATION_LABEL, "value": "Terminée"} in after["ticket"]["custom_fields"]
+    assert _without_status(after) == _without_status(before)
+
+
+def _without_status(state: dict) -> dict:
+    marked = without_change_marks(state)
+    return {**marked, "ticket": {k: v for k, v in marked["ticket"].items() if k not in ("custom_status_id", "status")}}
