@@ -25,6 +25,10 @@ from connectors.freshdesk import mapping
 from connectors.http import HttpClient
 
 LIST_PATH = "/api/v2/tickets"
+# Sub-limits Freshdesk documents per plan but announces in no header (helpdesk-apis.md §2.5).
+LIST_BUCKET, UPDATE_BUCKET = "tickets-list", "ticket-update"
+PLAN_LIMITS = {"growth": {LIST_BUCKET: 20, UPDATE_BUCKET: 80}, "pro": {LIST_BUCKET: 100, UPDATE_BUCKET: 160},
+               "enterprise": {LIST_BUCKET: 200, UPDATE_BUCKET: 280}}
 SECRET_HEADER = "X-Mediateur-Webhook-Secret"  # noqa: S105 (a header name)
 _WALL = "beyond the 300th page"
 # Freshdesk limits are per minute: a Retry-After may ask for up to 60 s, which the default 30 s cap refuses.
@@ -95,7 +99,7 @@ class FreshdeskConnector:
         start, url, params, page_number = position.watermark, LIST_PATH, self._query(position), 1
         while True:
             try:
-                _, headers, body = self.http.request("GET", url, params=params)
+                _, headers, body = self.http.request("GET", url, params=params, bucket=LIST_BUCKET)
             except HelpdeskRejected as exc:
                 if exc.status != 400 or _WALL not in str(exc):
                     raise
@@ -233,7 +237,7 @@ class FreshdeskConnector:
         if changes:
             # Updating a closed ticket without a status is undocumented either way (UNVERIFIED, §2.2);
             # sending only these two keys is the least that can show the label.
-            self.http.request("PUT", path, json=changes)
+            self.http.request("PUT", path, json=changes, bucket=UPDATE_BUCKET)
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Freshdesk signs nothing: compare the shared secret of the ``X-Mediateur-Webhook-Secret`` header."""

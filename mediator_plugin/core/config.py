@@ -56,6 +56,7 @@ DEFAULTS: dict = {
     "freshdesk": {
         "url": "",
         "api_key": "",
+        "plan": "pro",
         "mediation_tag": "demande_mediation",
         "mediation_field": "",
         "mediation_field_value": "",
@@ -213,6 +214,8 @@ def _validate(settings: dict) -> None:
         if not (isinstance(department, Mapping) and set(department) == {"label", "email"}
                 and all(isinstance(v, str) and v for v in department.values())):
             raise ConfigError(f"setting 'departments.{code}' must be a table with a label and an email")
+    if settings["freshdesk"]["plan"] not in ("growth", "pro", "enterprise"):
+        raise ConfigError("setting 'freshdesk.plan' must be growth, pro or enterprise")
     roles = settings["roles"]
     for role, groups in roles.items():
         if role not in DEFAULTS["roles"]:

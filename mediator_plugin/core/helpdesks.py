@@ -38,11 +38,13 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
         freshdesk = plugin.settings["freshdesk"]
         if freshdesk["url"]:
             from connectors.freshdesk import FreshdeskConnector
+            from connectors.freshdesk.client import PLAN_LIMITS
 
             plugin.connectors["freshdesk"] = FreshdeskConnector(
                 freshdesk["url"],
                 # Freshdesk's per-minute limits can ask to wait up to a minute.
-                http=HttpClient(freshdesk["url"], timeout=timeout, max_backoff=60),
+                http=HttpClient(freshdesk["url"], timeout=timeout, max_backoff=60,
+                                limits=PLAN_LIMITS[freshdesk["plan"]]),
                 api_key=freshdesk["api_key"],
                 mediation_tag=freshdesk["mediation_tag"],
                 mediation_field=freshdesk["mediation_field"] or None,

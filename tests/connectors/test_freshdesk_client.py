@@ -17,6 +17,7 @@ from connectors.base import (
     TicketSnapshot,
 )
 from connectors.freshdesk import FreshdeskConnector
+from connectors.freshdesk.simulator import DEMO_API_KEY
 from connectors.freshdesk.simulator_data import FIELD_MEDIATION_REQUEST, MEDIATION_TAG
 from tests.connectors import freshdesk_fixtures
 from tests.connectors.freshdesk_fixtures import CLOSED, RESOLVED, ScriptedFaults, drain, eligible_ids
@@ -295,3 +296,18 @@ def test_webhook_shared_secret(freshdesk):
     assert not connector.verify_webhook({"X-Mediateur-Webhook-Secret": ""}, body)
     assert not connector.verify_webhook({}, body)
     assert not freshdesk.connector().verify_webhook({"X-Mediateur-Webhook-Secret": "s3cret-demo"}, body)
+
+
+def test_plan_limits_pace_the_listing(freshdesk):
+    """On the Growth plan (20 list calls a minute, in no header), does the connector's 21st listing wait?"""
+    from connectors.freshdesk.client import PLAN_LIMITS
+    from connectors.http import HttpClient
+
+    waits: list[float] = []
+    http = HttpClient(freshdesk.base_url, sleep=waits.append, limits=PLAN_LIMITS["growth"])
+    connector = FreshdeskConnector(freshdesk.base_url, http=http, api_key=DEMO_API_KEY, per_page=5)
+    pages = sum(1 for _ in connector.iter_closed_tickets(None))
+    lists = len(freshdesk.list_queries())
+    assert pages > 20 and lists > 20
+    assert waits and all(55 <= wait <= 61 for wait in waits)  # only whole windows, once every 20 listings
+    assert len(waits) == (lists - 1) // 20
