@@ -8,6 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.base import HelpdeskUnavailable
+from connectors.freshdesk import FreshdeskConnector
+from connectors.freshdesk.simulator import FreshdeskSimulator
+from connectors.freshdesk.simulator import run_in_thread as run_freshdesk
 from connectors.http import HttpClient
 from connectors.zendesk import ZendeskConnector
 from connectors.zendesk.simulator import ZendeskSimulator, run_in_thread
@@ -20,9 +23,14 @@ def _queued() -> list[str]:
     return db.session.execute(sa.select(IntakeItem.external_id)).scalars().all()
 
 
-def _connector(base: str, **options) -> ZendeskConnector:
+def _connector(base: str, vendor: str = "zendesk", **options):
     http = HttpClient(base, timeout=2, backoff=0.01, max_attempts=3)
+    if vendor == "freshdesk":
+        return FreshdeskConnector(base, http=http, api_key="demo-freshdesk-key", **options)
     return ZendeskConnector(base, http=http, email="mediateur@example.com", api_token="demo-token", **options)
+
+
+HELPDESKS = {"zendesk": (ZendeskSimulator, run_in_thread, 500), "freshdesk": (FreshdeskSimulator, run_freshdesk, 100)}
 
 
 def test_a_second_sync_at_the_same_time_is_skipped(app):
@@ -44,12 +52,14 @@ def _sync_in_context(app, connector):
         return sync_helpdesk(connector)
 
 
-def test_helpdesk_lost_mid_stream_keeps_the_last_committed_page(app):
+@pytest.mark.parametrize("vendor", sorted(HELPDESKS))
+def test_helpdesk_lost_mid_stream_keeps_the_last_committed_page(app, vendor):
     """Helpdesk gone after two pages: the checkpoint is a stored page's; the replay adds the rest, once."""
-    simulator = ZendeskSimulator.seeded(tickets=2500, seed=6, rate_limit=0)
-    with run_in_thread(simulator) as server:
+    simulator_class, serve, per_page = HELPDESKS[vendor]
+    simulator = simulator_class.seeded(tickets=2500, seed=6, rate_limit=0)
+    with serve(simulator) as server:
         base = f"http://127.0.0.1:{server.server_port}"
-        everything = sync_helpdesk(_connector(base, per_page=500), full=True)
+        everything = sync_helpdesk(_connector(base, vendor, per_page=per_page), full=True)
         expected = sorted(_queued())
         db.session.execute(sa.delete(IntakeItem))
         db.session.execute(sa.delete(SyncCheckpoint))
@@ -62,12 +72,12 @@ def test_helpdesk_lost_mid_stream_keeps_the_last_committed_page(app):
                 threading.Thread(target=server.shutdown).start()
 
         with pytest.raises(HelpdeskUnavailable):
-            sync_helpdesk(_connector(base, per_page=500), progress=stop_after_two_pages)
+            sync_helpdesk(_connector(base, vendor, per_page=per_page), progress=stop_after_two_pages)
     assert everything.pages > 2 and pages_before_outage == [1, 2]
     partial = sorted(_queued())
-    assert db.session.get(SyncCheckpoint, "zendesk").last_summary["pages"] == 2
-    assert set(partial) < set(expected)
-    with run_in_thread(simulator) as server:  # the helpdesk is back, same data, new port
-        sync_helpdesk(_connector(f"http://127.0.0.1:{server.server_port}", per_page=500))
+    assert db.session.get(SyncCheckpoint, vendor).last_summary["pages"] == 2
+    assert set(partial) <= set(expected) and len(partial) < len(expected)
+    with serve(simulator) as server:  # the helpdesk is back, same data, new port
+        sync_helpdesk(_connector(f"http://127.0.0.1:{server.server_port}", vendor, per_page=per_page))
     final = _queued()
     assert sorted(final) == expected and len(final) == len(set(final))
