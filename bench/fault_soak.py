@@ -128,13 +128,19 @@ def soak(vendor: str, tickets: int, kills: int, database_url: str, tmp: str) -> 
             behind = _eligible_up_to(_app(vendor, clean, f"sqlite:///{tmp}/{vendor}-replay.db", f"{tmp}/files"),
                                      vendor, checkpoint)
             checks.append(behind <= set(stored))
-        final = subprocess.run([str(ROOT / ".venv/bin/mediator"), "sync", "--helpdesk", vendor], env=env,
-                               capture_output=True, text=True, timeout=3600)
+        # Then sync as cron would: again until a run ends well (a request can fail all its retries).
+        final_runs = 0
+        while final_runs < 5:
+            final_runs += 1
+            final = subprocess.run([str(ROOT / ".venv/bin/mediator"), "sync", "--helpdesk", vendor], env=env,
+                                   capture_output=True, text=True, timeout=3600)
+            if final.returncode == 0:
+                break
         seconds = time.perf_counter() - started
         stored, _ = _stored(soak_app, vendor)
     return {"reference": len(reference), "stored": len(stored), "unique": len(set(stored)),
             "same_set": set(stored) == set(reference), "checkpoints_ok": all(checks), "kills": len(checks),
-            "exit": final.returncode, "seconds": seconds}
+            "exit": final.returncode, "final_runs": final_runs, "seconds": seconds}
 
 
 def main() -> None:
@@ -147,7 +153,7 @@ def main() -> None:
     args = parser.parse_args()
     vendors = ["zendesk", "freshdesk"] if args.vendor == "all" else [args.vendor]
     print("| helpdesk | database | kill -9 | checkpoint never ahead | requests stored | fault-free run | "
-          "duplicates | same set | last sync exit | time (s) |")
+          "duplicates | same set | syncs after the kills (last exit) | time (s) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     pg = throwaway_postgres() if postgres_bin() else contextlib.nullcontext(None)
     with pg as pg_url, tempfile.TemporaryDirectory() as tmp:
@@ -156,8 +162,8 @@ def main() -> None:
             r = soak(vendor, args.tickets, args.kills, database_url, tmp)
             print(f"| {vendor} | {'PostgreSQL' if pg_url else 'SQLite'} | {r['kills']} | "
                   f"{'yes' if r['checkpoints_ok'] else 'NO'} | {r['stored']} | {r['reference']} | "
-                  f"{r['stored'] - r['unique']} | {'yes' if r['same_set'] else 'NO'} | {r['exit']} | "
-                  f"{r['seconds']:.0f} |")
+                  f"{r['stored'] - r['unique']} | {'yes' if r['same_set'] else 'NO'} | "
+                  f"{r['final_runs']} ({r['exit']}) | {r['seconds']:.0f} |")
             if pg_url:
                 engine = sa.create_engine(pg_url)
                 with engine.begin() as connection:
