@@ -7,6 +7,7 @@ checkpoint must not be ahead of the stored requests (every eligible ticket of th
 checkpoint, replayed from the fault-free simulator, is in the queue). A last sync runs to the end;
 the queue must then equal what a fault-free sync stores, with no duplicate.
 Usage: python bench/fault_soak.py [--tickets 20000] [--vendor zendesk|freshdesk|all] [--kills 5]
+                                  [--database postgresql|sqlite]
 """
 
 from __future__ import annotations
@@ -150,12 +151,13 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=20_000)
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--vendor", choices=["zendesk", "freshdesk", "all"], default="all")
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     args = parser.parse_args()
     vendors = ["zendesk", "freshdesk"] if args.vendor == "all" else [args.vendor]
     print("| helpdesk | database | kill -9 | checkpoint never ahead | requests stored | fault-free run | "
           "duplicates | same set | syncs after the kills (last exit) | time (s) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    pg = throwaway_postgres() if postgres_bin() else contextlib.nullcontext(None)
+    pg = throwaway_postgres() if postgres_bin() and args.database == "postgresql" else contextlib.nullcontext(None)
     with pg as pg_url, tempfile.TemporaryDirectory() as tmp:
         for vendor in vendors:
             database_url = pg_url or f"sqlite:///{tmp}/{vendor}-soak.db"
