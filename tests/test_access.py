@@ -33,6 +33,7 @@ EXPECTED = {
     "mediator.cases.act": TEAM,
     "mediator.cases.document": TEAM,
     "mediator.cases.accesses": TEAM,
+    "mediator.cases.letter_preview": TEAM,
     "mediator.intake.queue": TEAM,
     "mediator.intake.open_file": TEAM,
     "mediator.proposals.edit": TEAM,
@@ -61,7 +62,7 @@ def world(app, people):
     document = db.session.execute(sa.select(Document)).scalars().first()
     return {"reference": case.reference, "document_id": document.id, "request_id": request.id,
             "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css",
-            "vendor": "zendesk", "message_id": 999}
+            "kind": "seizure", "vendor": "zendesk", "message_id": 999}
 
 
 def _url(rule, values) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from mediator_plugin.cases import documents, instruction, parties, services, timeline
+from mediator_plugin.cases import documents, instruction, notebook, parties, services, timeline
 from mediator_plugin.cases.models import Case, ObservationRequest
 from mediator_plugin.cases.workflow import check
 from mediator_plugin.core import forms
@@ -67,6 +67,7 @@ ACTIONS = {
     "close": lambda c, a: services.close(c, a, note=forms.text("note")),
     "interrupt": lambda c, a: services.interrupt(c, a, cause=forms.text("cause"), note=forms.text("note")),
     "upload_document": _upload,
+    "add_note": lambda c, a: notebook.add_note(c, a, text=forms.text("note_text")),
     "update_contact": lambda c, a: parties.update_contact(
         c, a, party=forms.text("party"), email=forms.text("email"), postal_address=forms.text("postal_address"),
         phone=forms.text("phone")),
@@ -83,4 +84,5 @@ def success_message(action: str) -> str:
         "declare_inadmissible": _("The refusal is recorded and the letter is on its way to the consumer."),
         "close": _("The file is closed; the closure letter is on its way."),
         "extend_deadline": _("The deadline is extended and both parties are notified."),
+        "add_note": _("The note is on the file's history."),
     }.get(action, _("Saved."))

@@ -64,6 +64,7 @@ def describe(event: TimelineEvent) -> str:
         "contact_updated": lambda: (_("Consumer's contact details corrected.") if d.get("party") == "consumer"
                                     else _("Company's contact details corrected.")),
         "representative_added": lambda: _("Representative recorded: %(name)s.", name=d.get("name")),
+        "note": lambda: _("Note: %(text)s", text=d.get("text")),
     }
     return sentences.get(event.kind, lambda: event.kind)()
 

@@ -29,7 +29,17 @@ class FileFilters:
     year: str = ""
     due_within: str = ""
     q: str = ""
+    sort: str = "newest"
     page: int = 1
+
+
+# The orders the file list offers; ties broken by id so that pages never overlap.
+SORTS = {
+    "newest": (Case.received_at.desc(), Case.id.desc()),
+    "oldest": (Case.received_at.asc(), Case.id.asc()),
+    "deadline": (Case.outcome_due.is_(None), Case.outcome_due.asc(), Case.id.asc()),
+    "reference": (Case.reference.asc(),),
+}
 
 
 def list_files(filters: FileFilters) -> tuple[list, int]:
@@ -39,7 +49,7 @@ def list_files(filters: FileFilters) -> tuple[list, int]:
     query = _filtered(query, filters)
     total = db.session.execute(sa.select(sa.func.count()).select_from(_filtered(sa.select(Case.id), filters)
                                                                        .subquery())).scalar()
-    rows = db.session.execute(query.order_by(Case.received_at.desc(), Case.id.desc())
+    rows = db.session.execute(query.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
                               .limit(PAGE_SIZE).offset((max(filters.page, 1) - 1) * PAGE_SIZE)).all()
     return rows, total
 

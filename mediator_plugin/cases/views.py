@@ -6,15 +6,16 @@ from io import BytesIO
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
 from mediator_plugin import state
-from mediator_plugin.cases import queries
+from mediator_plugin.cases import previews, queries
 from mediator_plugin.cases.actions import ACTIONS, success_message
 from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
 from mediator_plugin.cases.models import Case, ConflictDeclaration, Document, Extension, ObservationRequest
 from mediator_plugin.cases.presenters import deadlines, describe
-from mediator_plugin.cases.workflow import INTERRUPTED, State, allowed_actions, state_label
+from mediator_plugin.cases.workflow import INTERRUPTED, State, allowed_actions, check, state_label
 from mediator_plugin.core import audit
 from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.db import db
@@ -58,12 +59,19 @@ def index():
     filters = queries.FileFilters(state=args.get("state", ""), category=args.get("category", ""),
                                   department=args.get("department", ""), year=args.get("year", ""),
                                   due_within=args.get("due_within", ""), q=args.get("q", ""),
+                                  sort=args.get("sort", "newest"),
                                   page=args.get("page", 1, type=int) or 1)
     rows, total = queries.list_files(filters)
     return render_template("cases/index.html", rows=rows, total=total, filters=filters,
                            page_size=queries.PAGE_SIZE, states=list(State), state_label=state_label,
+                           sorts=_sort_labels(),
                            categories=state().charter.rules["categories"],
                            departments=state().settings["departments"])
+
+
+def _sort_labels() -> dict[str, str]:
+    return {"newest": _("Newest first"), "oldest": _("Oldest first"), "deadline": _("Nearest deadline first"),
+            "reference": _("By reference")}
 
 
 @requires(Permission.CASE_READ)
@@ -127,6 +135,22 @@ def document(reference: str, document_id: int):
     _audit_read("read_document", case, document_id=doc.id, filename=doc.filename)
     return send_file(BytesIO(read_content(doc)), mimetype=doc.content_type, as_attachment=True,
                      download_name=doc.filename)
+
+
+@requires(Permission.CASE_ADMISSIBILITY)
+def letter_preview(reference: str, kind: str):
+    """The admissibility letter as it would leave today, before the decision is taken; audited."""
+    if kind not in previews.PREVIEWABLE:
+        abort(404)
+    case = _case_or_404(reference)
+    try:
+        check("declare_admissible" if kind == "seizure" else "declare_inadmissible", case.state, current_identity())
+        pdf = previews.preview_letter(case, kind, ground=request.args.get("ground", ""),
+                                      sub_reason=request.args.get("sub_reason", ""))
+    except MediationError as exc:
+        return _render_case(case, error=exc, status=exc.status)
+    _audit_read("preview_letter", case, kind=kind)
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"{reference}-{kind}-apercu.pdf")
 
 
 @requires(Permission.AUDIT_READ)

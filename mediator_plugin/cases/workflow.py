@@ -84,6 +84,8 @@ TRANSITIONS: dict[str, Transition] = {
     "interrupt": Transition(BEFORE_ADMISSION | CLOCK_RUNNING, Permission.CASE_WRITE),
     # Keeping an open file up to date: documents, classification, parties' details.
     "edit_file": Transition(OPEN, Permission.CASE_WRITE),
+    # The team's notebook stays open after the end: follow-ups of an implementation, a late call.
+    "add_note": Transition(frozenset(State), Permission.CASE_WRITE),
 }
 
 
