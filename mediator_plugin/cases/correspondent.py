@@ -23,6 +23,7 @@ from mediator_plugin.proposals.queries import current_proposal
 
 bp = Blueprint("correspondent", __name__, url_prefix="/correspondant", template_folder="templates")
 TO_IMPLEMENT = (State.ACCEPTED, State.AGREEMENT, State.IMPLEMENTATION_TRACKING)
+ANSWER_ATTACHMENTS_MAX = 5
 
 
 @bp.route("/")
@@ -73,7 +74,8 @@ def answer(request_id: int):
 
     request, _case = _own_request(request_id)
     try:
-        run_step(lambda: answer_observations(request, current_identity(), answer=forms.text("answer")))
+        run_step(lambda: answer_observations(request, current_identity(), answer=forms.text("answer"),
+                                             attachments=forms.uploads("attachments", ANSWER_ATTACHMENTS_MAX)))
     except MediationError as exc:
         db.session.rollback()
         return request_page(request_id, error=exc.message, status=exc.status)

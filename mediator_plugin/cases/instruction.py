@@ -6,6 +6,7 @@ R-INFO-3 (conflict of interest), R-FLOW-2 (company deadline in working days, rem
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mediator_plugin import state
-from mediator_plugin.cases import timeline
+from mediator_plugin.cases import documents, timeline
 from mediator_plugin.cases.models import Case, ConflictDeclaration, Extension, ObservationRequest
 from mediator_plugin.cases.notices import send_letter
 from mediator_plugin.cases.services import _end
@@ -113,8 +114,13 @@ def request_observations(case: Case, actor: Identity, *, department: str, questi
     return request
 
 
-def answer_observations(request: ObservationRequest, actor: Identity, *, answer: str) -> None:
-    """The department's answer, by its correspondent (only their own department) or typed by the team."""
+def answer_observations(request: ObservationRequest, actor: Identity, *, answer: str,
+                        attachments: Sequence[tuple[str, bytes]] = ()) -> None:
+    """The department's answer, by its correspondent (only their own department) or typed by the team.
+
+    ``attachments`` (filename, content) are checked and stored on the file with the answer, or, if
+    one is refused, nothing is (the caller's transaction is rolled back).
+    """
     case = db.session.get(Case, request.case_id)
     team = actor.on_team
     check("record_observations" if team else "answer_observations", case.state, actor)
@@ -133,6 +139,10 @@ def answer_observations(request: ObservationRequest, actor: Identity, *, answer:
     if case.state == State.AWAITING_COMPANY and open_requests == 0:
         case.state = State.INSTRUCTION
     timeline.log(case, actor, "observations_received", department=request.department, late=late)
+    for filename, content in attachments:
+        document = documents.add_upload(case, filename=filename, content=content, actor=actor.name,
+                                        kind="observations", shared_with_company=True)
+        timeline.log(case, actor, "document_added", filename=document.filename, sha256=document.sha256)
 
 
 def request_consumer_info(case: Case, actor: Identity, *, question: str) -> None:

@@ -134,7 +134,7 @@ class Document(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
-    kind: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # upload, letter, evidence
+    kind: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # upload, letter, evidence, observations
     letter_kind: Mapped[str | None] = mapped_column(sa.String(16))
     filename: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)

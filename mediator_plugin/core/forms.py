@@ -55,3 +55,11 @@ def upload(name: str) -> tuple[str, bytes] | None:
     if storage is None or not storage.filename:
         return None
     return storage.filename, storage.read()
+
+
+def uploads(name: str, limit: int) -> list[tuple[str, bytes]]:
+    """(filename, content) of each file sent under ``name``; more than ``limit`` files is refused."""
+    sent = [(s.filename, s.read()) for s in request.files.getlist(name) if s and s.filename]
+    if len(sent) > limit:
+        raise MissingField(_("Send at most %(num)s files at once.", num=limit), field=name)
+    return sent
