@@ -12,6 +12,7 @@ from tests.support.helpdesk import ticket_state, zendesk_with_request
 from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _login(page, base, sub):
@@ -34,12 +35,12 @@ def _act(page, action, fill=None):
         else:
             field.fill(value)
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        form.locator("button[type=submit]:not([formaction])").click()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_journey_from_intake_to_closure(make_app, new_page):
-    """gestionnaire opens, admits and drafts; mediatrice signs; gestionnaire records answers and closes."""
+    """gestionnaire opens and admits; facturation answers; mediatrice signs; facturation carries it out; closed."""
     with zendesk_with_request() as helpdesk:
         app = make_app(zendesk=helpdesk["settings"])
         assert app.test_cli_runner().invoke(args=["mediator", "sync"]).exit_code == 0
@@ -59,6 +60,24 @@ def test_journey_from_intake_to_closure(make_app, new_page):
             _act(lisa, "declare_interests", {"input[value=no]": "no"})
             _act(lisa, "declare_admissible")
             assert lisa.locator("h1 .badge").inner_text().strip() in ("Recevable", "Admitted")
+
+            _act(lisa, "request_observations", {"select[name=department]": "billing",
+                                                "textarea[name=question]": "Le doublon est-il confirmé ?"})
+            marc = new_page()
+            _login(marc, base, "facturation")
+            marc.goto(f"{base}/correspondant/")
+            with marc.expect_navigation():
+                marc.get_by_role("link", name=reference).click()
+            marc.fill("textarea[name=answer]", "Doublon confirmé ; avoir de 59,90 € émis.")
+            marc.set_input_files("input[name=attachments]", files=[
+                {"name": "avoir.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+            with marc.expect_navigation():
+                marc.get_by_role("button", name="Transmettre au médiateur").click()
+            assert "transmises au médiateur" in marc.content()
+            assert marc.goto(f"{base}/console/dossiers/{reference}").status == 403  # their answer, not the file
+            lisa.reload()
+            assert "Doublon confirmé ; avoir de 59,90 € émis." in lisa.content()
+            assert lisa.get_by_role("link", name="avoir.pdf").count() == 1
 
             lisa.goto(f"{base}/console/dossiers/{reference}/avis/")
             for name, text in SECTIONS.items():
@@ -80,6 +99,14 @@ def test_journey_from_intake_to_closure(make_app, new_page):
             for party in ("consumer", "company"):
                 _act(lisa, "record_answer", {"select[name=party]": party, "select[name=answer]": "accepted",
                                              "input[name=answered_on]": today})
+            marc.goto(f"{base}/correspondant/")
+            with marc.expect_navigation():
+                marc.locator("section, main").get_by_role("link", name=reference).last.click()
+            marc.select_option("select[name=status]", "done")
+            marc.fill("input[name=done_on]", today)
+            with marc.expect_navigation():
+                marc.get_by_role("button", name="Enregistrer", exact=True).click()
+            lisa.reload()
             _act(lisa, "close")
             assert lisa.locator("h1 .badge").inner_text().strip() in ("Clos", "Closed")
 
