@@ -110,8 +110,9 @@ def _jobs_loop(app, stop: threading.Event) -> None:
             click.echo(f"  ⟳  jobs: {result['outbox']} {result['errors'] or ''}")
 
 
-def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) -> None:
-    """Start everything and serve until Ctrl-C."""
+@contextlib.contextmanager
+def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
+    """The demo application and the URLs of its components, seeded and synced, until the block ends."""
     from mediator_plugin import create_app
     from mediator_plugin.cases.models import Case
     from mediator_plugin.core.db import db
@@ -139,6 +140,12 @@ def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) 
             for vendor, connector in configured_connectors().items():
                 summary = sync_helpdesk(connector, full=True)
                 click.echo(f"Sync from the {vendor} simulator: {summary.new} new request(s) in the intake queue.")
+        yield app, urls
+
+
+def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) -> None:
+    """Start everything and serve until Ctrl-C."""
+    with demo_app(port=port, seed_cases_count=seed_cases_count, var=var) as (app, urls):
         stop = threading.Event()
         threading.Thread(target=_jobs_loop, args=(app, stop), daemon=True).start()
         server = make_server("127.0.0.1", port, app, threaded=True)

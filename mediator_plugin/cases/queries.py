@@ -110,4 +110,15 @@ def dashboard(identity_sub: str) -> dict:
         sa.select(Case.reference, Case.state, Case.subject, Case.outcome_due)
         .where(Case.assigned_to == identity_sub, Case.state.in_(OPEN))
         .order_by(Case.received_at.desc()).limit(50)).all()
-    return {"due": due, "late_requests": late_requests, "to_sign": to_sign, "mine": mine, "today": today}
+    return {"due": due, "late_requests": [_with_next_reminder(row) for row in late_requests], "to_sign": to_sign,
+            "mine": mine, "today": today}
+
+
+def _with_next_reminder(row) -> dict:
+    """A late request and what the jobs will do next: the date of the next reminder, or the escalation."""
+    from mediator_plugin import state
+
+    offsets = state().charter.deadlines["reminder_offsets_days"]
+    sent = row.reminders_sent
+    next_on = row.due_on + timedelta(days=offsets[sent]) if sent < len(offsets) else None
+    return {**row._asdict(), "next_reminder_on": next_on}

@@ -69,7 +69,8 @@ IMPLEMENTATION = {"done": 80, "partial": 6, "not_done": 4, "unknown": 10}
 # --- People ---------------------------------------------------------------------------------------
 
 # The mediator's team (sub, name): they open, classify, decide and record.
-TEAM = (("c.lemaire", "Céline Lemaire"), ("b.aubert", "Bruno Aubert"), ("s.haddad", "Samia Haddad"),
+# The first two are the demo's identities, so that "my files" is not empty in the demo.
+TEAM = (("gestionnaire", "Lisa Bernard"), ("mediatrice", "Claire Martin"), ("s.haddad", "Samia Haddad"),
         ("f.renard", "Fabien Renard"), ("m.tessier", "Marion Tessier"))
 CORRESPONDENTS = ("Hélène Vasseur", "Olivier Carpentier", "Agnès Leblanc", "Rachid Meziane", "Corinne Poulain")
 AGENTS = ("Laetitia Brun", "Kevin Lacroix", "Sandrine Colin", "Mickaël Hamon")
