@@ -13,7 +13,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, url_for
 
-from mediator_plugin import __version__
+from mediator_plugin import __version__, state
 from mediator_plugin.api import schemas
 
 ENDPOINT_PREFIX = "mediator.api."
@@ -127,7 +127,22 @@ def build_document() -> dict:
         spec.components.response(name, {"description": description, "content": _json("Error")})
     for path, (operations, parameters) in _paths().items():
         spec.path(path=path, operations=operations, parameters=parameters)
-    return spec.to_dict()
+    return _with_configured_codes(spec.to_dict())
+
+
+def _with_configured_codes(document: dict) -> dict:
+    """Enumerate the codes the settings and the charter define, which the static schemas cannot know."""
+    departments = list(state().settings["departments"])
+    enums = {"category": [c["code"] for c in state().charter.rules["categories"]], "department": departments,
+             "addressee": departments}
+    for item in document["paths"].values():
+        operations = [operation for key, operation in item.items() if key != "parameters"]
+        for parameter in (p for operation in operations for p in operation.get("parameters", [])):
+            if parameter["in"] == "query" and parameter["name"] in enums:
+                parameter["schema"]["enum"] = enums[parameter["name"]]
+    for name in ("RecommendationCreate", "RecommendationChange"):  # inputs only: old answers may name old codes
+        document["components"]["schemas"][name]["properties"]["addressee"]["enum"] = departments
+    return document
 
 
 def _paths() -> dict[str, tuple[dict, list]]:

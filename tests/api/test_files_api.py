@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.cases import instruction
 from mediator_plugin.cases.models import Case
-from mediator_plugin.cases.workflow import OPEN
+from mediator_plugin.cases.workflow import CLOCK_RUNNING, OPEN
 from mediator_plugin.core.audit import AuditEntry
-from mediator_plugin.core.db import db
+from mediator_plugin.core.calendar import paris_date
+from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.proposals import services as proposals
 from mediator_plugin.seed import seed_cases
 from tests.api.conftest import API, error_of
@@ -72,6 +73,8 @@ def test_filters_and_pages_give_the_database_figures(app, seeded, api):
     assert len(combined["items"]) == min(5, combined["total"])
     assert all(item["category"]["code"] == category and item["department"]["code"] == department
                for item in combined["items"])
+    due_soon = _count(Case.state.in_(CLOCK_RUNNING), Case.outcome_due <= paris_date(utcnow()) + timedelta(days=30))
+    assert client.get(f"{API}/files?due_within=30").json["total"] == due_soon > 0
     one = references[123]
     assert [item["reference"] for item in client.get(f"{API}/files?q={one.lower()}").json["items"]] == [one]
 

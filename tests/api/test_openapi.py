@@ -80,8 +80,11 @@ def test_every_rule_is_described_with_its_answers(app, document):
                 assert {"400", "409", "422"} <= codes and operation["requestBody"]["required"], (method, path)
             if any(p["in"] == "query" for p in operation.get("parameters", [])):
                 assert "422" in codes
-    assert {p["name"] for p in document["paths"]["/files"]["get"]["parameters"]} == {
-        "page", "per_page", "state", "category", "department", "year", "due_within", "q"}
+    parameters = {p["name"]: p for p in document["paths"]["/files"]["get"]["parameters"]}
+    assert set(parameters) == {"page", "per_page", "state", "category", "department", "year", "due_within", "q"}
+    assert parameters["department"]["schema"]["enum"] == ["billing", "contracts"]
+    assert "facturation" in parameters["category"]["schema"]["enum"]
+    assert parameters["per_page"]["schema"]["maximum"] == 100
 
 
 def test_real_answers_match_their_declared_schema(app, people, api, document):
