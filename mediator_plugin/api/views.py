@@ -97,7 +97,7 @@ def openapi():
 
 
 @public
-@csrf_exempt
+@csrf_exempt  # it changes nothing: a write to a wrong URL should hear 404 or 405, not a CSRF refusal
 def unknown(rest: str):
     """Any other URL under the API: a JSON 404, or a 405 naming the methods the URL accepts."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
