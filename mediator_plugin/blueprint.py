@@ -39,6 +39,7 @@ def csrf_exempt(view):
 def build_blueprint() -> Blueprint:
     """Assemble the parent blueprint and its children (imported here to keep start-up order explicit)."""
     from mediator_plugin.admin.blueprint import bp as admin_bp
+    from mediator_plugin.api.blueprint import bp as api_bp
     from mediator_plugin.cases.blueprint import bp as cases_bp
     from mediator_plugin.cases.correspondent import bp as correspondent_bp
     from mediator_plugin.core.auth import bp as auth_bp
@@ -61,7 +62,7 @@ def build_blueprint() -> Blueprint:
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 503):
         parent.register_error_handler(code, _error_page)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
-                  admin_bp):
+                  admin_bp, api_bp):
         parent.register_blueprint(child)
     return parent
 

@@ -49,6 +49,14 @@ EXPECTED = {
     "mediator.webhooks.receive": EVERYONE,  # authenticated by the helpdesk's signature, not a session
     "mediator.admin.health": {"mediatrice", "admin-si"},
     "mediator.admin.retry": {"mediatrice", "admin-si"},
+    "mediator.api.list_files": TEAM,
+    "mediator.api.show_file": TEAM,
+    "mediator.api.list_recommendations": TEAM | {"comex"},
+    "mediator.api.show_recommendation": TEAM | {"comex"},
+    "mediator.api.create_recommendation": {"mediatrice"},
+    "mediator.api.change_recommendation": {"mediatrice"},
+    "mediator.api.openapi": EVERYONE,  # describes the API, shows no data
+    "mediator.api.unknown": EVERYONE,  # the JSON 404/405 of any other URL under the API
 }
 
 
@@ -62,7 +70,7 @@ def world(app, people):
     document = db.session.execute(sa.select(Document)).scalars().first()
     return {"reference": case.reference, "document_id": document.id, "request_id": request.id,
             "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css",
-            "kind": "seizure", "vendor": "zendesk", "message_id": 999}
+            "kind": "seizure", "vendor": "zendesk", "message_id": 999, "recommendation_id": 999, "rest": "nothing"}
 
 
 def _url(rule, values) -> str:

@@ -42,15 +42,18 @@ SORTS = {
 }
 
 
-def list_files(filters: FileFilters) -> tuple[list, int]:
-    """One page of files (newest first) and the total count, for the given filters."""
-    query = sa.select(Case.id, Case.reference, Case.state, Case.subject, Case.category, Case.department,
-                      Case.received_at, Case.outcome_due, Case.rejection_due)
-    query = _filtered(query, filters)
+# What the console's list shows; the JSON API asks for its own columns (no subject there).
+CONSOLE_COLUMNS = (Case.id, Case.reference, Case.state, Case.subject, Case.category, Case.department,
+                   Case.received_at, Case.outcome_due, Case.rejection_due)
+
+
+def list_files(filters: FileFilters, *, columns=CONSOLE_COLUMNS, per_page: int = PAGE_SIZE) -> tuple[list, int]:
+    """One page of files in the chosen order and the total count, for the given filters."""
+    query = _filtered(sa.select(*columns), filters)
     total = db.session.execute(sa.select(sa.func.count()).select_from(_filtered(sa.select(Case.id), filters)
                                                                        .subquery())).scalar()
     rows = db.session.execute(query.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
-                              .limit(PAGE_SIZE).offset((max(filters.page, 1) - 1) * PAGE_SIZE)).all()
+                              .limit(per_page).offset((max(filters.page, 1) - 1) * per_page)).all()
     return rows, total
 
 
