@@ -91,6 +91,7 @@ def state() -> MediatorState:
 
 def create_app(settings: Mapping | None = None) -> Flask:
     """The standalone application: the plugin mounted at the root, with the ``mediator`` CLI group."""
+    from mediator_plugin.blueprint import guard_unmatched_urls
     from mediator_plugin.cli import mediator_group
 
     app = Flask(__name__, static_folder=None)
@@ -101,6 +102,7 @@ def create_app(settings: Mapping | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = state_of(app).settings["base_url"].startswith("https://")
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    guard_unmatched_urls(app)
     app.cli.add_command(mediator_group)
     return app
 

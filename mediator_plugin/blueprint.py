@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
@@ -65,6 +65,14 @@ def build_blueprint() -> Blueprint:
                   admin_bp):
         parent.register_blueprint(child)
     return parent
+
+
+def guard_unmatched_urls(app: Flask) -> None:
+    """Standalone app only (a host owns its other URLs): a URL no route matches gets the French error
+    page and the same security headers as the plugin's pages."""
+    app.after_request(_security_headers)
+    for code in (404, 405):
+        app.register_error_handler(code, _error_page)
 
 
 def _error_page(error):

@@ -69,7 +69,8 @@ def retry_after_seconds() -> int:
     limit = current_app.extensions[LIMITER_KEY].current_limit
     if limit is None:
         return 60
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    # reset_at is rounded up by a second: never announce more than the window itself.
+    return max(1, min(limit.limit.get_expiry(), math.ceil(limit.reset_at - time.time())))
 
 
 def trust_proxies(app: Flask, count: int) -> None:
