@@ -1,7 +1,8 @@
 """SSO with OpenID Connect (authorization code + PKCE, state, nonce) through authlib.
 
-authlib checks the state, the ID token's signature (provider JWKS, never ``alg: none``), expiry and
-nonce; it checks the issuer and the audience only when told to, so :func:`_id_token_rules` tells it.
+authlib checks the state, the ID token's signature (provider JWKS), expiry and nonce. It checks the
+issuer and the audience only when told to (:func:`_id_token_rules`), and accepts whatever algorithm the
+provider's discovery lists, ``none`` included, unless :class:`_SignedIdTokensOnly` strikes it out.
 We refuse a callback without an ID token, map the groups claim to roles (settings ``[roles]``) and
 rotate the session at login. The session ends after ``session_idle_minutes`` without a request.
 ``/login`` and ``/auth/callback`` are rate-limited per client address (``login_rate_limit``).

@@ -49,6 +49,7 @@ def init_limiter(app: Flask, settings: Mapping) -> Limiter:
         storage_uri=settings["ratelimit_storage_uri"],
         strategy="fixed-window",  # the one strategy every storage (memory, redis, memcached) offers
         key_prefix="mediator",
+        swallow_errors=True,  # a shared storage that does not answer must not lock everyone out (logged)
         headers_enabled=False,  # Retry-After is set on the 429 page only (blueprint error handler)
         # A host's RATELIMIT_DEFAULT / RATELIMIT_APPLICATION settings are meant for its own limiter.
         default_limits_exempt_when=lambda: True,

@@ -110,3 +110,14 @@ def test_pkce_s256_challenge_matches_the_verifier(sso):
     assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == authorize["code_challenge"]
     assert len(token["code_verifier"]) >= 43  # RFC 7636: 43 to 128 characters
     assert authorize["nonce"] and authorize["state"]
+
+
+def test_unreachable_provider_gives_a_french_503(make_app, caplog):
+    """When the identity provider does not answer, does /login say so in French (503), not crash?"""
+    closed_port = {"issuer": "http://127.0.0.1:9", "client_id": "mediateur", "client_secret": "x"}
+    client = make_app(oidc=closed_port).test_client()
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/login")
+    assert response.status_code == 503
+    assert "Le service de connexion ne répond pas" in _text(response)
+    assert any("SSO provider unreachable" in r.getMessage() for r in caplog.records)
