@@ -21,7 +21,7 @@ def _every_get_url(app) -> list[str]:
         if rule.endpoint.startswith("mediator.") and "GET" in rule.methods:
             values = {name: "mediator.css" if name == "filename" else "1" for name in rule.arguments}
             urls.append(re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m, v=values: v[m.group(1)], rule.rule))
-    return urls
+    return sorted(urls, key=lambda url: url == "/logout")  # last: the walk stays signed in until then
 
 
 def _assert_strict_csp(response, url: str) -> None:
@@ -41,8 +41,12 @@ def test_every_page_carries_a_strict_csp(make_app, login):
     urls = _every_get_url(app)
     assert len(urls) > 15 and "/login" in urls and "/console/" in urls
     for client in (anonymous, mediator):
+        statuses = {}
         for url in urls:
-            _assert_strict_csp(client.get(url), url)
+            response = client.get(url)
+            statuses[url] = response.status_code
+            _assert_strict_csp(response, url)
+    assert statuses["/console/"] == 200  # the mediator's walk saw the real pages, not the login redirect
     unknown = anonymous.get("/no-such-page")  # outside every route: the app, not the blueprint, answers
     assert unknown.status_code == 404 and "Page introuvable" in unknown.get_data(as_text=True)
     _assert_strict_csp(unknown, "/no-such-page")
