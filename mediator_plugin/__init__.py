@@ -46,6 +46,7 @@ class MediatorPlugin:
         from mediator_plugin.core import db as db_module
         from mediator_plugin.core.auth import init_oauth
         from mediator_plugin.core.i18n import init_babel
+        from mediator_plugin.core.ratelimit import init_limiter, trust_proxies
         from mediator_plugin.core.schema import init_migrations
 
         loaded = load_settings(settings)
@@ -67,6 +68,8 @@ class MediatorPlugin:
         init_babel(app)
         init_oauth(app, loaded)
         app.register_blueprint(build_blueprint(), url_prefix=url_prefix or None)
+        init_limiter(app, loaded)
+        trust_proxies(app, loaded["trusted_proxies"])
 
 
 def _import_models() -> None:
@@ -88,6 +91,7 @@ def state() -> MediatorState:
 
 def create_app(settings: Mapping | None = None) -> Flask:
     """The standalone application: the plugin mounted at the root, with the ``mediator`` CLI group."""
+    from mediator_plugin.blueprint import guard_unmatched_urls
     from mediator_plugin.cli import mediator_group
 
     app = Flask(__name__, static_folder=None)
@@ -98,6 +102,7 @@ def create_app(settings: Mapping | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = state_of(app).settings["base_url"].startswith("https://")
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    guard_unmatched_urls(app)
     app.cli.add_command(mediator_group)
     return app
 
