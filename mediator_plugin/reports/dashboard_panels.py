@@ -49,6 +49,11 @@ class Panel:
     rows: list[list[str]] = field(default_factory=list)
     note: str = ""
 
+    @property
+    def wide(self) -> bool:
+        """A table too wide to sit beside its chart goes under it."""
+        return len(self.columns) > 3
+
 
 def _counted(key: str, title: str, items: list[tuple[str, int]], *, first_column: str, note: str = "",
              axis_title: str | None = None) -> Panel:
@@ -87,8 +92,8 @@ def _follow_rates(figures: dict) -> Panel:
         if items else None
     note = _("Follow rate: proposals accepted by the company divided by the proposals the company answered or "
              "let pass without answer, by the date of the answer. The consumer's acceptance is counted the same way.")
-    return Panel("follow", title, chart, [_("Department"), _("Company answers"), _("Accepted by the company"),
-                                          _("Follow rate"), _("Accepted by the consumer")], rows, note)
+    return Panel("follow", title, chart, [_("Department"), _("Company answers"), _("Proposals accepted by the company"),
+                                          _("Follow rate"), _("Acceptance rate of the consumers")], rows, note)
 
 
 def _durations(figures: dict) -> Panel:
