@@ -52,3 +52,23 @@ def test_only_the_mediator_manages_and_refusals_are_reasoned(app, people):
         services.update(recommendation, people.mediatrice, status="DECLINED", company_response="declined")
     with pytest.raises(MissingField):
         services.update(recommendation, people.mediatrice, status="FORGOTTEN")
+
+
+def test_follow_up_needs_an_explanation_and_dates_the_review(app, people):
+    """Is a follow-up refused without its explanation, and recorded with it as the history's reason and review?"""
+    recommendation = _issue(people.mediatrice)
+    with pytest.raises(MissingField) as refused:
+        services.follow_up(recommendation, people.mediatrice, status="IN_PROGRESS", explanation=" ",
+                           reviewed_on=date(2026, 6, 1))
+    assert refused.value.field == "note" and recommendation.status == "ISSUED"
+    with pytest.raises(NotAllowed):
+        services.follow_up(recommendation, people.comex, status="IN_PROGRESS", explanation="Vu en comité",
+                           reviewed_on=date(2026, 6, 1))
+    event = services.follow_up(recommendation, people.mediatrice, status="IN_PROGRESS",
+                               explanation="Chantier lancé par la facturation", reviewed_on=date(2026, 6, 1),
+                               action_plan="Nouvelle page de résiliation")
+    db.session.commit()
+    assert (event.status_from, event.status_to, event.note) == ("ISSUED", "IN_PROGRESS",
+                                                                "Chantier lancé par la facturation")
+    assert recommendation.last_review_on == date(2026, 6, 1)
+    assert set(event.changes) == {"status", "last_review_on", "action_plan"}

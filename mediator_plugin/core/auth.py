@@ -153,7 +153,7 @@ def _landing(roles) -> str:
     if Role.CORRESPONDENT in roles:
         return url_for("mediator.correspondent.requests")
     if Role.EXECUTIVE in roles:
-        return url_for("mediator.reports.index")
+        return url_for("mediator.dashboard.index")
     if Role.ADMIN in roles:
         return url_for("mediator.admin.health")
     return url_for("mediator.public.home")

@@ -76,6 +76,19 @@ def update(recommendation: Recommendation, actor: Identity, *, note: str = "", *
     return _record(recommendation, actor, previous_status, diff, note)
 
 
+def follow_up(recommendation: Recommendation, actor: Identity, *, status: str, explanation: str, reviewed_on: date,
+              **changes) -> RecommendationEvent:
+    """Record a follow-up of ``recommendation`` (a review, a status change, the company's answer…).
+
+    The explanation is mandatory: it is the "why" the history and the annual report's follow-up table
+    show next to the change (R-RECO-2). ``reviewed_on`` becomes the last review date.
+    """
+    _require_manager(actor)
+    if not explanation.strip():
+        raise MissingField(_("Explain this follow-up: the history keeps why the status changed."), field="note")
+    return update(recommendation, actor, note=explanation, status=status, last_review_on=reviewed_on, **changes)
+
+
 def _record(recommendation, actor, previous_status, changes, note="") -> RecommendationEvent:
     event = RecommendationEvent(recommendation_id=recommendation.id, at=utcnow(), actor=actor.name,
                                 status_from=previous_status, status_to=recommendation.status, changes=changes,

@@ -1,4 +1,4 @@
-"""URL rules of the reports."""
+"""URL rules of the reports and of the executive dashboard."""
 
 from flask import Blueprint
 
@@ -7,3 +7,6 @@ from mediator_plugin.reports import views
 bp = Blueprint("reports", __name__, url_prefix="/console/rapports", template_folder="templates")
 bp.add_url_rule("/", "index", views.index)
 bp.add_url_rule("/<int:year>.pdf", "download", views.download)
+
+dashboard_bp = Blueprint("dashboard", __name__, url_prefix="/console/pilotage", template_folder="templates")
+dashboard_bp.add_url_rule("/", "index", views.dashboard)
