@@ -44,7 +44,8 @@ def _screens(files):
         ("mediatrice", f"/console/dossiers/{files['admitted']}/avis/"),
         ("mediatrice", f"/console/dossiers/{files['admitted']}/acces"),
         ("facturation", "/correspondant/"), ("facturation", f"/correspondant/demandes/{files['request_id']}"),
-        ("comex", "/console/rapports/"), ("agent-sav", "/console/"),
+        ("mediatrice", "/console/recommandations/"), ("mediatrice", "/console/recommandations/nouvelle"),
+        ("comex", "/console/pilotage/"), ("comex", "/console/rapports/"), ("agent-sav", "/console/"),
     ]
 
 
