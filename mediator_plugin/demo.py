@@ -120,6 +120,7 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
     from mediator_plugin.core.schema import upgrade_schema
     from mediator_plugin.intake.sync import sync_helpdesk
     from mediator_plugin.seed import seed_cases
+    from mediator_plugin.seed.recommendations import seed_recommendations
 
     var.mkdir(parents=True, exist_ok=True)
     with _components(var) as urls:
@@ -137,6 +138,8 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
                 this_year = date.today().year
                 click.echo(f"Seeding {seed_cases_count} synthetic files…")
                 seed_cases(seed_cases_count, first_year=this_year - 1, last_year=this_year, seed=1)
+                seed_recommendations(this_year)
+                db.session.commit()
             for vendor, connector in configured_connectors().items():
                 summary = sync_helpdesk(connector, full=True)
                 click.echo(f"Sync from the {vendor} simulator: {summary.new} new request(s) in the intake queue.")
