@@ -49,6 +49,14 @@ EXPECTED = {
     "mediator.webhooks.receive": EVERYONE,  # authenticated by the helpdesk's signature, not a session
     "mediator.admin.health": {"mediatrice", "admin-si"},
     "mediator.admin.retry": {"mediatrice", "admin-si"},
+    "mediator.examples.index": TEAM,
+    "mediator.examples.create": TEAM,
+    "mediator.examples.edit": TEAM,
+    "mediator.examples.save": TEAM,
+    "mediator.examples.review": TEAM,
+    "mediator.examples.decide": TEAM,
+    "mediator.examples.approve": {"mediatrice"},
+    "mediator.examples.withdraw": TEAM,
 }
 
 
@@ -62,7 +70,7 @@ def world(app, people):
     document = db.session.execute(sa.select(Document)).scalars().first()
     return {"reference": case.reference, "document_id": document.id, "request_id": request.id,
             "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css",
-            "kind": "seizure", "vendor": "zendesk", "message_id": 999}
+            "kind": "seizure", "vendor": "zendesk", "message_id": 999, "example_id": 999}
 
 
 def _url(rule, values) -> str:
