@@ -21,7 +21,8 @@ _YEAR = r"(?:19|20)\d{2}"
 
 # "le 12 mars 2026", "du 3 au 15 mars", "lundi 1er avril"; the year is optional.
 TEXT_DATE = re.compile(
-    rf"{_PREP}(?:{_WEEKDAY})?(?P<range>{_DAY}\s+(?:au|et)\s+(?:le\s+)?)?(?P<day>{_DAY})\s+(?P<month>{_MONTH})"
+    rf"{_PREP}(?:{_WEEKDAY})?(?<!\d)(?P<range>{_DAY}\s+(?:au|et)\s+(?:le\s+)?)?(?<!\d)(?P<day>{_DAY})\s+"
+    rf"(?P<month>{_MONTH})"
     rf"(?:\s+(?P<year>{_YEAR}))?\b", re.IGNORECASE)
 # "12/03/2026", "12-03-26", "12.03.2026".
 NUMERIC_DATE = re.compile(
@@ -74,8 +75,8 @@ def month_year(match: re.Match) -> str:
         year = "20" + year
     words = MONTHS[month - 1] + (f" {year}" if year else "")
     prep = match["prep"]
-    if not prep:
-        return words
+    if not prep:  # "Lundi 2 février" at a sentence start keeps its capital
+        return words[0].upper() + words[1:] if match.group(0)[0].isupper() else words
     capital = prep[0].isupper()
     before = match.string[:match.start()]
     if prep.strip().lower() == "le" and _NO_EN.search(before):

@@ -34,7 +34,8 @@ def plain(text: str) -> str:
     ("À partir du 3 avril 2026, plus rien.", "À partir d'avril 2026, plus rien."),
     ("Coupé depuis le 5 août.", "Coupé depuis août."),
     ("Absent du 3 au 15 mars 2026.", "Absent en mars 2026."),
-    ("Lundi 2 février 2026 au matin.", "février 2026 au matin."),
+    ("Lundi 2 février 2026 au matin.", "Février 2026 au matin."),
+    ("Le 21 mars, rien ; le 31 décembre 2025 non plus.", "En mars, rien ; en décembre 2025 non plus."),
 ])
 def test_exact_dates_become_month_and_year(text, expected):
     """Does every French and ISO date form lose its day and keep a readable sentence?"""
