@@ -79,6 +79,7 @@ def _import_models() -> None:
     from mediator_plugin.core import operations as _operations  # noqa: F401
     from mediator_plugin.core import outbox as _outbox  # noqa: F401
     from mediator_plugin.core import staff as _staff  # noqa: F401
+    from mediator_plugin.examples import models as _examples  # noqa: F401
     from mediator_plugin.intake import models as _intake  # noqa: F401
     from mediator_plugin.proposals import models as _proposals  # noqa: F401
     from mediator_plugin.recommendations import models as _recommendations  # noqa: F401

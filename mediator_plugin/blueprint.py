@@ -44,6 +44,7 @@ def build_blueprint() -> Blueprint:
     from mediator_plugin.cases.blueprint import bp as cases_bp
     from mediator_plugin.cases.correspondent import bp as correspondent_bp
     from mediator_plugin.core.auth import bp as auth_bp
+    from mediator_plugin.examples.blueprint import bp as examples_bp
     from mediator_plugin.intake.blueprint import bp as intake_bp
     from mediator_plugin.intake.webhooks import bp as webhooks_bp
     from mediator_plugin.proposals.blueprint import bp as proposals_bp
@@ -65,7 +66,7 @@ def build_blueprint() -> Blueprint:
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 503):
         parent.register_error_handler(code, _error_page)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
-                  admin_bp, api_bp, recommendations_bp, dashboard_bp):
+                  admin_bp, api_bp, recommendations_bp, dashboard_bp, examples_bp):
         parent.register_blueprint(child)
     return parent
 

@@ -62,6 +62,14 @@ EXPECTED = {
     "mediator.api.change_recommendation": {"mediatrice"},
     "mediator.api.openapi": EVERYONE,  # describes the API, shows no data
     "mediator.api.unknown": EVERYONE,  # the JSON 404/405 of any other URL under the API
+    "mediator.examples.index": TEAM,
+    "mediator.examples.create": TEAM,
+    "mediator.examples.edit": TEAM,
+    "mediator.examples.save": TEAM,
+    "mediator.examples.review": TEAM,
+    "mediator.examples.decide": TEAM,
+    "mediator.examples.approve": {"mediatrice"},
+    "mediator.examples.withdraw": TEAM,
 }
 
 
@@ -75,7 +83,8 @@ def world(app, people):
     document = db.session.execute(sa.select(Document)).scalars().first()
     return {"reference": case.reference, "document_id": document.id, "request_id": request.id,
             "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css",
-            "kind": "seizure", "vendor": "zendesk", "message_id": 999, "recommendation_id": 999, "rest": "nothing"}
+            "kind": "seizure", "vendor": "zendesk", "message_id": 999, "recommendation_id": 999, "rest": "nothing",
+            "example_id": 999}
 
 
 def _url(rule, values) -> str:

@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     CASE_WRITE = "case:write"
     CORRESPONDENT_SPACE = "correspondent:space"
     DASHBOARD_AGGREGATES = "dashboard:aggregates"
+    EXAMPLE_APPROVE = "example:approve"
     IMPLEMENTATION_RECORD = "implementation:record"
     INTAKE_MANAGE = "intake:manage"
     PROPOSAL_SIGN = "proposal:sign"
@@ -50,8 +51,10 @@ _TEAM = {
 }
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.MEDIATOR: frozenset(_TEAM | {Permission.PROPOSAL_SIGN, Permission.RECOMMENDATION_MANAGE,
-                                      Permission.REPORT_PUBLISH, Permission.ADMIN_HEALTH}),
-    # R-ADM-2 keeps admissibility with the mediator's team; signing and publishing stay the mediator's.
+                                      Permission.REPORT_PUBLISH, Permission.ADMIN_HEALTH,
+                                      Permission.EXAMPLE_APPROVE}),
+    # R-ADM-2 keeps admissibility with the mediator's team; signing and publishing stay the mediator's
+    # (R-CASE-1: an anonymised example is published on the mediator's own sign-off).
     Role.CASE_HANDLER: frozenset(_TEAM),
     Role.CORRESPONDENT: frozenset({Permission.CORRESPONDENT_SPACE, Permission.IMPLEMENTATION_RECORD}),
     Role.EXECUTIVE: frozenset({Permission.REPORT_READ, Permission.DASHBOARD_AGGREGATES,
