@@ -46,6 +46,7 @@ class MediatorPlugin:
         from mediator_plugin.core import db as db_module
         from mediator_plugin.core.auth import init_oauth
         from mediator_plugin.core.i18n import init_babel
+        from mediator_plugin.core.ratelimit import init_limiter, trust_proxies
         from mediator_plugin.core.schema import init_migrations
 
         loaded = load_settings(settings)
@@ -67,6 +68,8 @@ class MediatorPlugin:
         init_babel(app)
         init_oauth(app, loaded)
         app.register_blueprint(build_blueprint(), url_prefix=url_prefix or None)
+        init_limiter(app, loaded)
+        trust_proxies(app, loaded["trusted_proxies"])
 
 
 def _import_models() -> None:

@@ -19,6 +19,7 @@ from mediator_plugin.core import permissions
 from mediator_plugin.core.auth import load_identity
 from mediator_plugin.core.calendar import PARIS, paris_date
 from mediator_plugin.core.pdf import fr_date, fr_datetime
+from mediator_plugin.core.ratelimit import retry_after_seconds
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -58,7 +59,7 @@ def build_blueprint() -> Blueprint:
                                           "identity": permissions.current_identity(), **LABELS})
     parent.add_app_template_filter(_date_filter, "fr_date")
     parent.add_app_template_filter(_datetime_filter, "fr_datetime")
-    for code in (400, 401, 403, 404, 405, 409, 413, 422, 503):
+    for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 503):
         parent.register_error_handler(code, _error_page)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
                   admin_bp):
@@ -71,20 +72,23 @@ def _error_page(error):
     titles = {
         400: _("The request could not be processed"), 401: _("Sign-in required"),
         403: _("Access denied"), 404: _("Page not found"), 405: _("Method not allowed"),
-        409: _("Conflict"), 413: _("File too large"), 422: _("Invalid data"), 503: _("Service unavailable"),
+        409: _("Conflict"), 413: _("File too large"), 422: _("Invalid data"), 429: _("Too many attempts"),
+        503: _("Service unavailable"),
     }
     messages = {
         400: _("The form has expired or is incomplete: reload the page and try again."),
         403: _("Your role does not give access to this page. Mediation files are reserved to the mediator's team."),
         404: _("This page does not exist or is not accessible to you."),
         413: _("The file sent is larger than the accepted limit."),
+        429: _("Too many attempts from your connection. Wait a moment, then try again."),
     }
     code = getattr(error, "code", 500) or 500
     message = messages.get(code) or getattr(error, "description", "") or ""
     if code == 400 and getattr(error, "description", "") not in ("", "CSRF"):
         message = error.description
+    headers = {"Retry-After": str(retry_after_seconds())} if code == 429 else {}
     return render_template("mediator/error.html", code=code, title=titles.get(code, str(code)),
-                           message=message), code
+                           message=message), code, headers
 
 
 def _date_filter(value) -> str:

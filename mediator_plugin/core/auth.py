@@ -1,8 +1,10 @@
 """SSO with OpenID Connect (authorization code + PKCE, state, nonce) through authlib.
 
-authlib checks the ID token's signature (provider JWKS), issuer, audience, expiry and nonce; we
-refuse a callback without an ID token, map the groups claim to roles (settings ``[roles]``) and
+authlib checks the state, the ID token's signature (provider JWKS, never ``alg: none``), expiry and
+nonce; it checks the issuer and the audience only when told to, so :func:`_id_token_rules` tells it.
+We refuse a callback without an ID token, map the groups claim to roles (settings ``[roles]``) and
 rotate the session at login. The session ends after ``session_idle_minutes`` without a request.
+``/login`` and ``/auth/callback`` are rate-limited per client address (``login_rate_limit``).
 """
 
 from __future__ import annotations
@@ -11,18 +13,34 @@ import secrets
 from datetime import timedelta
 
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.flask_client import OAuth
+from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
 from flask import Blueprint, Flask, abort, current_app, g, redirect, session, url_for
 from flask_babel import gettext as _
+from joserfc.errors import JoseError
+from requests import RequestException
 
 from mediator_plugin import state
 from mediator_plugin.core import audit
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.permissions import Identity, Role, public, roles_from_groups
+from mediator_plugin.core.ratelimit import rate_limited
 from mediator_plugin.core.staff import remember_login
 
 SESSION_KEY = "mediator_user"
+# Clock difference tolerated between the provider and us on the ID token's exp and iat (authlib: 120 s).
+ID_TOKEN_LEEWAY_SECONDS = 60
 bp = Blueprint("auth", __name__)
+
+
+class _SignedIdTokensOnly(FlaskOAuth2App):
+    """The provider's client; authlib takes the accepted ID-token algorithms from the provider's
+    discovery document, so an unsigned token (``alg: none``) is struck from that list here."""
+
+    def load_server_metadata(self):
+        metadata = super().load_server_metadata()
+        algorithms = metadata.get("id_token_signing_alg_values_supported") or []
+        metadata["id_token_signing_alg_values_supported"] = [a for a in algorithms if str(a).lower() != "none"]
+        return metadata
 
 
 def init_oauth(app: Flask, settings) -> None:
@@ -39,6 +57,7 @@ def init_oauth(app: Flask, settings) -> None:
         client_secret=oidc["client_secret"],
         server_metadata_url=oidc["issuer"].rstrip("/") + "/.well-known/openid-configuration",
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
+        client_cls=_SignedIdTokensOnly,
     )
     app.extensions["mediator_oauth"] = oauth
 
@@ -70,24 +89,33 @@ def load_identity() -> None:
 
 @bp.route("/login")
 @public
+@rate_limited("login_rate_limit")
 def login():
     """Start the authorization-code flow."""
     redirect_uri = url_for("mediator.auth.callback", _external=True)
-    return _client().authorize_redirect(redirect_uri, nonce=secrets.token_urlsafe(24))
+    try:
+        return _client().authorize_redirect(redirect_uri, nonce=secrets.token_urlsafe(24))
+    except RequestException as exc:
+        _provider_unreachable(exc)
 
 
 @bp.route("/auth/callback")
 @public
+@rate_limited("login_rate_limit")
 def callback():
     """Finish the flow: validate the ID token, map roles, rotate the session."""
     client = _client()
     try:
-        token = client.authorize_access_token()
-    except (OAuthError, ValueError, KeyError) as exc:
+        token = client.authorize_access_token(claims_options=_id_token_rules(client),
+                                              leeway=ID_TOKEN_LEEWAY_SECONDS)
+    except RequestException as exc:
+        _provider_unreachable(exc)
+    except (OAuthError, JoseError, ValueError, KeyError) as exc:
         current_app.logger.warning("SSO callback refused: %s", exc)
         abort(401, _("The sign-in could not be verified. Please try again."))
     claims = token.get("userinfo")
     if not claims or not claims.get("sub"):
+        current_app.logger.warning("SSO callback refused: the provider returned no ID token")
         abort(401, _("The sign-in could not be verified. Please try again."))
     settings = state().settings
     roles, departments = roles_from_groups(claims.get(settings["oidc"]["groups_claim"], []), settings["roles"])
@@ -104,6 +132,18 @@ def callback():
     if next_url and next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect(_landing(roles))
+
+
+def _provider_unreachable(exc: Exception):
+    current_app.logger.warning("SSO provider unreachable: %s", exc)
+    abort(503, _("The sign-in service does not answer. Try again in a few minutes."))
+
+
+def _id_token_rules(client) -> dict:
+    """The ID token must name our provider as issuer and our client among its audiences."""
+    issuer = client.load_server_metadata().get("issuer") or state().settings["oidc"]["issuer"]
+    return {"iss": {"essential": True, "value": issuer},
+            "aud": {"essential": True, "values": [client.client_id]}}
 
 
 def _landing(roles) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from limits import parse_many
+
 from mediator_plugin.core.paths import find_data_path
 
 DEFAULTS: dict = {
@@ -24,6 +26,9 @@ DEFAULTS: dict = {
     "smtp_url": "",
     "mail_from": "mediateur@example.com",
     "session_idle_minutes": 30,
+    "login_rate_limit": "20 per minute",
+    "ratelimit_storage_uri": "memory://",
+    "trusted_proxies": 0,
     "upload_max_bytes": 10 * 1024 * 1024,
     "upload_types": ["application/pdf", "image/jpeg", "image/png", "text/plain"],
     "helpdesk_timeout_seconds": 10,
@@ -214,6 +219,9 @@ def _validate(settings: dict) -> None:
         if not (isinstance(department, Mapping) and set(department) == {"label", "email"}
                 and all(isinstance(v, str) and v for v in department.values())):
             raise ConfigError(f"setting 'departments.{code}' must be a table with a label and an email")
+    _check_rate("login_rate_limit", settings["login_rate_limit"])
+    if settings["trusted_proxies"] < 0:
+        raise ConfigError("setting 'trusted_proxies' must be 0 (no proxy) or the number of proxies in front")
     if settings["freshdesk"]["plan"] not in ("growth", "pro", "enterprise"):
         raise ConfigError("setting 'freshdesk.plan' must be growth, pro or enterprise")
     roles = settings["roles"]
@@ -229,6 +237,13 @@ def _validate(settings: dict) -> None:
                 _check_group_list(f"roles.correspondent.{department}", dept_groups)
         else:
             _check_group_list(f"roles.{role}", groups)
+
+
+def _check_rate(dotted: str, value: str) -> None:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"setting '{dotted}' must be a rate such as \"20 per minute\" (got {value!r})") from None
 
 
 def _check_group_list(dotted: str, groups) -> None:
