@@ -7,6 +7,7 @@ from flask import make_response, redirect, render_template, request, session, ur
 from mediator_plugin import state
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MissingField
+from mediator_plugin.core.pdf import fr_number
 from mediator_plugin.core.permissions import public
 from mediator_plugin.core.ratelimit import rate_limited
 from mediator_plugin.public.filing import MAX_ATTACHMENTS, FilingRequest, file_online
@@ -26,7 +27,8 @@ def _private(response):
 
 def _render_filing(form: FilingForm, status: int = 200):
     settings = state().settings
-    limits = {"count": MAX_ATTACHMENTS, "megabytes": round(settings["upload_max_bytes"] / (1024 * 1024), 1),
+    megabytes = settings["upload_max_bytes"] / (1024 * 1024)
+    limits = {"count": MAX_ATTACHMENTS, "megabytes": fr_number(megabytes, 0 if megabytes.is_integer() else 1),
               "types": ", ".join(_TYPE_NAMES.get(t, t) for t in settings["upload_types"])}
     return render_template("public/filing.html", form=form, limits=limits, mediator=state().charter.mediator,
                            deadlines=state().charter.deadlines), status
