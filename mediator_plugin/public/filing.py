@@ -145,8 +145,8 @@ def _queue_acknowledgement(reference: str, request: FilingRequest) -> None:
                  "file, we will tell you whether the mediator can examine it. If so, the mediation ends within "
                  "%(outcome)s days, unless it is extended for a complex dispute, in which case you will be told."
                  "\n\nYou can follow your file at %(url)s with your reference and the tracking code shown when "
-                 "you sent your request.\n\n%(mediator)s\n%(email)s",
+                 "you sent your request.\n\n%(mediator)s\n%(address)s",
                  name=request.name, reference=reference, days=charter.deadlines["rejection_days"],
                  outcome=charter.deadlines["outcome_days"], url=tracking_url,
-                 mediator=charter.mediator["mediator_title"], email=charter.mediator["email"])
+                 mediator=charter.mediator["mediator_title"], address=charter.mediator["email"])
     enqueue(OutboxKind.MAIL, f"filing:{reference}", {"to": [request.email], "subject": subject, "body": body})

@@ -48,7 +48,7 @@ def test_file_online_track_and_see_it_in_the_queue(app, browser, new_page):
             audit(auditor)
 
             jeanne.get_by_label("Vos prénom et nom").fill("Jeanne Dupont")
-            jeanne.get_by_label("Votre adresse e-mail").fill("jeanne.dupont@example.org")
+            jeanne.get_by_label("Votre adresse de courriel").fill("jeanne.dupont@example.org")
             jeanne.get_by_label("Votre adresse postale").fill("3 rue des Lilas\n33000 Bordeaux")
             jeanne.get_by_label("Date de votre première réclamation écrite au service client").fill(
                 (date.today() - timedelta(days=40)).isoformat())
