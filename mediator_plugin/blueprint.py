@@ -6,7 +6,7 @@ apply the view's declared access rule (deny by default). After: security headers
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import get_locale
@@ -104,6 +104,9 @@ def _error_page(error):
 
 
 def _date_filter(value) -> str:
+    """A date, an aware datetime (its Paris day) or an ISO date string (JSON snapshots keep strings)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return fr_date(paris_date(value) if isinstance(value, datetime) else value)
 
 

@@ -49,7 +49,8 @@ def storage_path(sha256: str) -> Path:
     return state().storage_dir / sha256[:2] / sha256
 
 
-def _write_blob(content: bytes) -> str:
+def write_blob(content: bytes) -> str:
+    """Store ``content`` under its SHA-256 (once) and return the hash."""
     digest = hashlib.sha256(content).hexdigest()
     target = storage_path(digest)
     if not target.exists():
@@ -62,9 +63,8 @@ def _write_blob(content: bytes) -> str:
     return digest
 
 
-def add_upload(case: Case, *, filename: str, content: bytes, actor: str, kind: str = "upload",
-               shared_with_company: bool = False) -> Document:
-    """Check and store an uploaded document; raise :class:`MissingField` with a clear reason."""
+def check_upload(filename: str, content: bytes) -> tuple[str, str]:
+    """(safe name, sniffed media type) of an acceptable upload; raise :class:`MissingField` saying why not."""
     settings = state().settings
     if not content:
         raise MissingField(_("The file is empty."), field="file")
@@ -74,8 +74,25 @@ def add_upload(case: Case, *, filename: str, content: bytes, actor: str, kind: s
     media_type = sniff_type(content)
     if media_type not in settings["upload_types"]:
         raise MissingField(_("This type of file is not accepted: send a PDF, JPEG, PNG or text file."), field="file")
-    return _add(case, kind=kind, filename=safe_filename(filename), content=content, media_type=media_type,
+    return safe_filename(filename), media_type
+
+
+def add_upload(case: Case, *, filename: str, content: bytes, actor: str, kind: str = "upload",
+               shared_with_company: bool = False) -> Document:
+    """Check and store an uploaded document; raise :class:`MissingField` with a clear reason."""
+    name, media_type = check_upload(filename, content)
+    return _add(case, kind=kind, filename=name, content=content, media_type=media_type,
                 actor=actor, shared_with_company=shared_with_company)
+
+
+def attach_stored(case: Case, *, filename: str, sha256: str, content_type: str, size: int, actor: str,
+                  uploaded_at) -> Document:
+    """A document of the file for a blob stored earlier (checked and written by :func:`write_blob`)."""
+    document = Document(case_id=case.id, kind="upload", filename=filename, content_type=content_type, size=size,
+                        sha256=sha256, uploaded_by=actor, uploaded_at=uploaded_at, shared_with_company=False)
+    db.session.add(document)
+    db.session.flush()
+    return document
 
 
 def add_letter(case: Case, *, letter_kind: str, filename: str, pdf: bytes, actor: str) -> Document:
@@ -89,7 +106,7 @@ def add_letter(case: Case, *, letter_kind: str, filename: str, pdf: bytes, actor
 def _add(case: Case, *, kind, filename, content, media_type, actor, shared_with_company) -> Document:
     document = Document(
         case_id=case.id, kind=kind, filename=filename, content_type=media_type, size=len(content),
-        sha256=_write_blob(content), uploaded_by=actor, uploaded_at=utcnow(),
+        sha256=write_blob(content), uploaded_by=actor, uploaded_at=utcnow(),
         shared_with_company=shared_with_company,
     )
     db.session.add(document)

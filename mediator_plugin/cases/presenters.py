@@ -24,6 +24,8 @@ def describe(event: TimelineEvent) -> str:
         "ticket_copied": lambda: _("Ticket %(vendor)s #%(id)s and its %(n)s messages copied (SHA-256 %(sha)s…).",
                                    vendor=d.get("vendor"), id=d.get("ticket_id"), n=d.get("messages"),
                                    sha=str(d.get("sha256"))[:12]),
+        "filed_online": lambda: _("Request filed online. What happened: “%(facts)s” — What the consumer asks for: "
+                                  "“%(asked)s”", facts=d.get("what_happened"), asked=d.get("what_asked")),
         "possible_duplicate": lambda: _("Possible duplicate: the same consumer has the files %(refs)s.",
                                         refs=", ".join(d.get("references", []))),
         "classified": lambda: _("Classification changed."),

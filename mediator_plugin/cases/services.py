@@ -43,13 +43,17 @@ def next_reference(year: int) -> str:
 
 
 def create_case(*, actor: Identity, channel: str, subject: str, received_at, consumer: dict,
-                first_written_complaint_on: date | None = None, party_type: str = "consumer") -> Case:
-    """A new file in state RECEIVED with both parties; the caller adds what its channel brings."""
+                first_written_complaint_on: date | None = None, party_type: str = "consumer",
+                reference: str | None = None) -> Case:
+    """A new file in state RECEIVED with both parties; the caller adds what its channel brings.
+
+    ``reference`` is one reserved earlier with :func:`next_reference` (an online filing quotes it at once).
+    """
     charter = state().charter
     if party_type not in charter.scope["party_types"]:
         raise MissingField(_("Unknown party type."), field="party_type")
     case = Case(
-        reference=next_reference(paris_date(received_at).year),
+        reference=reference or next_reference(paris_date(received_at).year),
         state=State.RECEIVED,
         charter_version=charter.version,
         charter_sha256=charter.sha256,

@@ -153,6 +153,19 @@ class _Letters(Schema):
                 raise ValidationError(f"letter '{kind}' uses unknown field(s) {', '.join(sorted(unknown))}")
 
 
+class _Link(Schema):
+    label = fields.String(required=True)
+    url = fields.String(required=True, validate=validate.Regexp(r"^(https?://\S+)?$"))
+
+
+def _not_odr_platform(url: str) -> None:
+    # R-WEB-4: the EU's ODR platform closed on 20 July 2025; R614-1 10° is the Commission's page on mediation.
+    if "/odr" in url.lower():
+        raise ValidationError("the EU online dispute resolution platform is closed: link the Commission's page "
+                              "on consumer mediation instead")
+    validate.Regexp(r"^(https?://\S+)?$")(url)
+
+
 class _Mediator(Schema):
     company_name = fields.String(required=True)
     company_email = fields.Email(required=True)
@@ -164,6 +177,20 @@ class _Mediator(Schema):
     website = fields.String(required=True)
     appointment = fields.String(required=True)
     languages = fields.String(required=True)
+    # The public page (R614-1, CECMC D01). Empty strings load; publication refuses them (missing_r614_items).
+    listing = fields.String(required=True)
+    listing_date = fields.String(required=True)
+    mandate_length = fields.String(required=True)
+    background = fields.String(required=True)
+    networks = fields.String(required=True)
+    laws = fields.List(fields.Nested(_Link), required=True)
+    eu_link_label = fields.String(required=True)
+    eu_link_url = fields.String(required=True, validate=_not_odr_platform)
+    process = fields.List(fields.String(), required=True)
+    rights = fields.List(fields.String(), required=True)
+    # GDPR Art. 13 notice of the online form (R-GDPR-1).
+    privacy_retention = fields.String(required=True)
+    privacy_contact = fields.String(required=True)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ DEFAULTS: dict = {
     "mail_from": "mediateur@example.com",
     "session_idle_minutes": 30,
     "login_rate_limit": "20 per minute",
+    "filing_rate_limit": "10 per hour",
+    "tracking_rate_limit": "10 per minute; 50 per hour",
     "ratelimit_storage_uri": "memory://",
     "trusted_proxies": 0,
     "upload_max_bytes": 10 * 1024 * 1024,
@@ -219,7 +221,8 @@ def _validate(settings: dict) -> None:
         if not (isinstance(department, Mapping) and set(department) == {"label", "email"}
                 and all(isinstance(v, str) and v for v in department.values())):
             raise ConfigError(f"setting 'departments.{code}' must be a table with a label and an email")
-    _check_rate("login_rate_limit", settings["login_rate_limit"])
+    for rate in ("login_rate_limit", "filing_rate_limit", "tracking_rate_limit"):
+        _check_rate(rate, settings[rate])
     if settings["trusted_proxies"] < 0:
         raise ConfigError("setting 'trusted_proxies' must be 0 (no proxy) or the number of proxies in front")
     if settings["freshdesk"]["plan"] not in ("growth", "pro", "enterprise"):

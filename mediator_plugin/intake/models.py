@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediator_plugin.core.db import UTCDateTime, db
 
@@ -40,3 +40,24 @@ class SyncCheckpoint(db.Model):
     checkpoint: Mapped[str | None] = mapped_column(sa.Text)
     updated_at = mapped_column(UTCDateTime, nullable=False)
     last_summary: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+
+
+class OnlineFiling(db.Model):
+    """What the consumer filed on ``/saisir``, beside its item in the intake queue.
+
+    The reference is reserved at filing, so the consumer can quote it at once; the file opened from the
+    item takes the same one. Only the SHA-256 of the tracking code is kept: the code itself is shown once.
+    """
+
+    __tablename__ = "online_filings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_item_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_items.id"), nullable=False, unique=True)
+    reference: Mapped[str] = mapped_column(sa.String(16), nullable=False, unique=True)
+    code_sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    filed_at = mapped_column(UTCDateTime, nullable=False)
+    # Set only when the ticket number given matches a helpdesk request of the same e-mail address.
+    linked_vendor: Mapped[str | None] = mapped_column(sa.String(16))
+    linked_ticket_id: Mapped[str | None] = mapped_column(sa.String(40))
+
+    intake_item = relationship("IntakeItem")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from mediator_plugin.core.db import db
-from mediator_plugin.intake.models import IntakeItem
+from mediator_plugin.intake.models import IntakeItem, OnlineFiling
 
 
 def pending_count() -> int:
@@ -17,3 +17,12 @@ def pending_items(limit: int = 200) -> list[IntakeItem]:
     """Oldest first: the 21-day clock of the oldest request runs first."""
     return list(db.session.execute(sa.select(IntakeItem).where(IntakeItem.state == "pending")
                                    .order_by(IntakeItem.first_seen_at, IntakeItem.id).limit(limit)).scalars())
+
+
+def online_filings_of(items: list[IntakeItem]) -> dict[int, OnlineFiling]:
+    """The online filing behind each online item of ``items``, by item id (its linked ticket, if any)."""
+    ids = [item.id for item in items if item.source == "online"]
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(OnlineFiling).where(OnlineFiling.intake_item_id.in_(ids))).scalars()
+    return {filing.intake_item_id: filing for filing in rows}

@@ -12,7 +12,7 @@ from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.permissions import Permission, current_identity, requires
 from mediator_plugin.core.transactions import run_step
 from mediator_plugin.intake.models import IntakeItem
-from mediator_plugin.intake.queries import pending_items
+from mediator_plugin.intake.queries import online_filings_of, pending_items
 from mediator_plugin.intake.services import open_case
 
 
@@ -26,7 +26,8 @@ def queue():
 
 
 def _render(error: str | None = None, status: int = 200):
-    return render_template("intake/queue.html", items=pending_items(), error=error,
+    items = pending_items()
+    return render_template("intake/queue.html", items=items, filings=online_filings_of(items), error=error,
                            categories=state().charter.rules["categories"],
                            departments=state().settings["departments"]), status
 

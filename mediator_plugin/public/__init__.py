@@ -1,1 +1,1 @@
-"""Public pages: the mediator, the charter (online filing, tracking and reports come next)."""
+"""Public pages: the mediator (R614-1), the charter, online filing, tracking, the reports archive."""

@@ -1,22 +1,26 @@
-"""Public pages: who the mediator is and the charter (R-WEB-1, R-CHARTER-1); the health check."""
+"""Public pages: the mediator (R614-1, R-WEB-1), the charter, the reports archive; the health check."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import sqlalchemy as sa
-from flask import jsonify, render_template
+from flask import abort, jsonify, render_template, send_file
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from mediator_plugin import __version__, state
 from mediator_plugin.core.db import db
 from mediator_plugin.core.permissions import public
+from mediator_plugin.public.archive import public_figures, published_years
+from mediator_plugin.reports.pdf import duration_text, render_report, share_text
 
 _markdown = MarkdownIt("commonmark", {"html": False})
 
 
 @public
 def home():
-    """The mediator: identity, scope, how to file."""
+    """The mediator: identity, the R614-1 items, the process, rights and obligations, the pre-check."""
     charter = state().charter
     return render_template("public/home.html", mediator=charter.mediator, scope=charter.scope,
                            grounds=charter.rules["grounds"], deadlines=charter.deadlines)
@@ -28,6 +32,32 @@ def charter():
     html = _markdown.render(state().charter.text)  # raw HTML is disabled: the output is safe to mark
     return render_template("public/charter.html", body=Markup(html),  # noqa: S704
                            version=state().charter.version)
+
+
+@public
+def reports():
+    """Each year's public report, in PDF and in HTML, newest first."""
+    return render_template("public/reports.html", years=published_years())
+
+
+@public
+def report_html(year: int):
+    """The public edition of ``year`` as a web page."""
+    figures = public_figures(year)
+    if figures is None:
+        abort(404)
+    return render_template("public/report.html", figures=figures, share_text=share_text,
+                           duration_text=duration_text)
+
+
+@public
+def report_pdf(year: int):
+    """The public edition of ``year`` as a PDF."""
+    figures = public_figures(year)
+    if figures is None:
+        abort(404)
+    pdf = render_report(figures, charter=state().charter, edition="public")
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"rapport-mediation-{year}.pdf")
 
 
 @public

@@ -1,0 +1,152 @@
+"""Filing a request for mediation online (L614-1, R-WEB-2, R-PROC-1): into the intake queue, at once.
+
+The consumer gets a reference reserved now (the file opened later takes it) and a secret tracking code
+that is shown once and kept only as a hash. Attachments pass the same checks as every upload, all or
+nothing. A helpdesk ticket number is linked only when that ticket's requester has the same e-mail
+address; otherwise nothing of it is kept, and the consumer is told nothing either way (no oracle).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.cases import documents
+from mediator_plugin.cases.services import next_reference
+from mediator_plugin.core import audit
+from mediator_plugin.core.calendar import paris_date
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.errors import MissingField
+from mediator_plugin.core.outbox import OutboxKind, enqueue
+from mediator_plugin.intake.models import IntakeItem, OnlineFiling
+
+MAX_ATTACHMENTS = 5
+HELPDESKS = ("zendesk", "freshdesk")
+# Crockford's base 32 (no I, L, O, U): 16 characters carry 80 random bits and read well over the phone.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True)
+class FilingRequest:
+    """What the consumer wrote on the form, already validated field by field."""
+
+    name: str
+    email: str
+    postal_address: str
+    first_complaint_on: date
+    what_happened: str
+    what_asked: str
+    phone: str = ""
+    customer_number: str = ""
+    ticket_number: str = ""
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Filed:
+    """The reference and the tracking code, to show once on the acknowledgement."""
+
+    reference: str
+    code: str
+
+
+def new_tracking_code() -> str:
+    """``XXXX-XXXX-XXXX-XXXX``, 80 random bits."""
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def hash_code(code: str) -> str:
+    """SHA-256 of the code as typed, ignoring case, spaces and dashes (80 random bits need no slow hash)."""
+    normalised = "".join(c for c in code.upper() if c.isalnum())
+    return hashlib.sha256(normalised.encode("ascii", "ignore")).hexdigest()
+
+
+def _checked_attachments(attachments: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]:
+    """(safe name, media type, content) of every attachment, or the reason the first refused one is refused."""
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise MissingField(_("Send at most %(num)s files.", num=MAX_ATTACHMENTS), field="attachments")
+    checked = []
+    for filename, content in attachments:
+        try:
+            name, media_type = documents.check_upload(filename, content)
+        except MissingField as exc:
+            raise MissingField(_("%(name)s: %(reason)s", name=documents.safe_filename(filename), reason=exc.message),
+                               field="attachments") from None
+        checked.append((name, media_type, content))
+    return checked
+
+
+def _matching_ticket(ticket_number: str, email: str) -> IntakeItem | None:
+    """The helpdesk request with this ticket number whose requester has this e-mail address, if any."""
+    number = ticket_number.strip().lstrip("#").strip()
+    if not number:
+        return None
+    return db.session.execute(
+        sa.select(IntakeItem).where(IntakeItem.source.in_(HELPDESKS), IntakeItem.external_id == number,
+                                    sa.func.lower(IntakeItem.requester_email) == email.strip().lower())
+        .order_by(IntakeItem.id).limit(1)).scalar_one_or_none()
+
+
+def _subject(text: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    return first_line if len(first_line) <= 120 else first_line[:119].rstrip() + "…"
+
+
+def file_online(request: FilingRequest) -> Filed:
+    """Check the attachments, reserve the reference, queue the request and the mail; the caller commits."""
+    checked = _checked_attachments(request.attachments)
+    now = utcnow()
+    reference = next_reference(paris_date(now).year)
+    stored = [{"filename": name, "content_type": media_type, "size": len(content),
+               "sha256": documents.write_blob(content)} for name, media_type, content in checked]
+    snapshot = {
+        "kind": "online_filing", "reference": reference, "filed_at": now.isoformat(),
+        "name": request.name, "email": request.email, "phone": request.phone,
+        "postal_address": request.postal_address, "customer_number": request.customer_number,
+        "first_complaint_on": request.first_complaint_on.isoformat(), "certified_written_complaint": True,
+        "what_happened": request.what_happened, "what_asked": request.what_asked, "attachments": stored,
+    }
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    item = IntakeItem(source="online", external_id=reference, subject=_subject(request.what_happened),
+                      requester_name=request.name, requester_email=request.email, asked_at=now,
+                      first_seen_at=now, last_seen_at=now, snapshot=snapshot,
+                      content_sha256=hashlib.sha256(canonical.encode()).hexdigest(), state="pending")
+    db.session.add(item)
+    db.session.flush()
+    ticket = _matching_ticket(request.ticket_number, request.email)
+    code = new_tracking_code()
+    db.session.add(OnlineFiling(intake_item_id=item.id, reference=reference, code_sha256=hash_code(code),
+                                filed_at=now, linked_vendor=ticket.source if ticket else None,
+                                linked_ticket_id=ticket.external_id if ticket else None))
+    audit.record("online_filing", actor="public", target=reference,
+                 detail={"attachments": len(stored), "linked_ticket": ticket is not None})
+    _queue_acknowledgement(reference, request)
+    return Filed(reference=reference, code=code)
+
+
+def _queue_acknowledgement(reference: str, request: FilingRequest) -> None:
+    """The mail to the consumer: the reference and what comes next, never the tracking code."""
+    charter = state().charter
+    tracking_url = state().settings["base_url"].rstrip("/") + url_for("mediator.public.tracking_form")
+    with force_locale("fr"):  # the consumer is written to in French, whatever the browser's language
+        subject = _("Your request for mediation %(reference)s", reference=reference)
+        body = _("Hello %(name)s,\n\nWe have received your request for mediation. Its reference is %(reference)s: "
+                 "please quote it whenever you write to us.\n\nWithin %(days)s days of receiving your complete "
+                 "file, we will tell you whether the mediator can examine it. If so, the mediation ends within "
+                 "%(outcome)s days, unless it is extended for a complex dispute, in which case you will be told."
+                 "\n\nYou can follow your file at %(url)s with your reference and the tracking code shown when "
+                 "you sent your request.\n\n%(mediator)s\n%(address)s",
+                 name=request.name, reference=reference, days=charter.deadlines["rejection_days"],
+                 outcome=charter.deadlines["outcome_days"], url=tracking_url,
+                 mediator=charter.mediator["mediator_title"], address=charter.mediator["email"])
+    enqueue(OutboxKind.MAIL, f"filing:{reference}", {"to": [request.email], "subject": subject, "body": body})

@@ -1,0 +1,56 @@
+"""The items the mediator's website must show (R614-1, CECMC D01), and the check that none is empty.
+
+``mediator publish`` refuses publication while :func:`missing_r614_items` names anything (R-WEB-1); the
+public page reads the same keys, so what is checked is what is shown.
+"""
+
+from __future__ import annotations
+
+from mediator_plugin.core.charter import Charter
+
+# (where the item is required, charter key). Keys without a dot live in mediator.toml; "scope.covered" and
+# "grounds" in rules.toml. "none" is an answer: the charter says "Aucun", never leaves an item blank.
+R614_ITEMS: tuple[tuple[str, str], ...] = (
+    ("R614-1 1°", "postal_address"),
+    ("R614-1 1°", "email"),
+    ("R614-1 2°", "listing"),
+    ("R614-1 3°", "appointment"),
+    ("R614-1 3°", "mandate_length"),
+    ("R614-1 4°", "background"),
+    ("R614-1 5°", "networks"),
+    ("R614-1 6°", "scope.covered"),
+    ("R614-1 7°", "laws"),
+    ("R614-1 8°", "grounds"),
+    ("R614-1 9°", "languages"),
+    ("R614-1 10°", "eu_link_url"),
+    ("R614-1 10°", "eu_link_label"),
+    ("CECMC D01", "mediator_name"),
+    ("CECMC D01", "listing_date"),
+    ("CECMC D01", "process"),
+    ("CECMC D01", "rights"),
+    ("RGPD art. 13", "privacy_retention"),
+    ("RGPD art. 13", "privacy_contact"),
+)
+
+
+def _value(charter: Charter, key: str):
+    if key == "scope.covered":
+        return charter.scope.get("covered")
+    if key == "grounds":
+        return [g.get("label", "") for g in charter.rules.get("grounds", [])]
+    return charter.mediator.get(key)
+
+
+def _empty(value) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        return any(_empty(v) for v in value.values())
+    if isinstance(value, list):
+        return not value or any(_empty(v) for v in value)
+    return value is None
+
+
+def missing_r614_items(charter: Charter) -> list[str]:
+    """Every required item that is empty, as ``"R614-1 4°: background"``; an empty list when all are there."""
+    return [f"{source}: {key}" for source, key in R614_ITEMS if _empty(_value(charter, key))]
