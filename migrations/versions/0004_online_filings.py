@@ -1,7 +1,7 @@
 """Online filings: the reference reserved at filing, the tracking code's hash, the linked helpdesk ticket.
 
 Revision ID: 0004
-Revises: 0003 (re-chain onto 0003 if another branch adds one)
+Revises: 0003
 Create Date: 2026-11-23 10:00:00
 """
 
