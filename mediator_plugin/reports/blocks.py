@@ -42,7 +42,12 @@ class Edition:
 @dataclass(frozen=True)
 class Heading:
     text: str
-    level: int = 0  # 0: chapter (starts a new page in the PDF), 1: section
+    level: int = 0  # 0: chapter, 1: section
+    new_page: bool | None = None  # a chapter starts a new page in the PDF unless told otherwise
+
+    @property
+    def breaks(self) -> bool:
+        return self.level == 0 if self.new_page is None else self.new_page
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,9 @@ def front(e: Edition) -> list:
 def letter(e: Edition) -> list:
     w, f, m = e.whole, e.figures, e.figures["context"]["mediator"]
     top = max(w["refusals"]["by_ground"], key=lambda g: g["numerator"] or 0, default=None)
-    ground = e.label("ground", top["code"]).lower() if top and top["numerator"] else fmt.not_available()
+    # The public view hides small counts; the most frequent ground is then not named.
+    ground = " " + _("The most frequent ground of refusal: %(ground)s.",
+                     ground=e.label("ground", top["code"]).lower()) if top and top["numerator"] else ""
     open_recos = sum(1 for r in f["recommendations"]["follow_up"] if r["status"] not in ("IMPLEMENTED", "DECLINED",
                                                                                           "OBSOLETE"))
     greeting = _("To the members of the executive committee,") if not e.public else _("To our readers,")
@@ -58,8 +60,9 @@ def letter(e: Edition) -> list:
         Heading(_("Letter from the mediator") if not e.public else _("A word from the mediator")),
         Text(greeting),
         Text(_("In %(year)s, %(saisines)s consumers referred a dispute to the mediation. %(refused)s of these requests "
-               "could not be examined, most often on this ground: %(ground)s.", year=e.year,
-               saisines=fmt.number(w["saisines"]), refused=fmt.percent(w["refusals"]["share"]), ground=ground)),
+               "could not be examined.", year=e.year, saisines=fmt.number(w["saisines"]),
+               refused=fmt.percent(w["refusals"]["share"]))
+             + ground),
         Text(_("The mediations closed in the year lasted %(mean)s on average; %(within)s ended within %(days)s "
                "days. %(amicable)s were resolved amicably, and the solutions were fully or partly in the consumer's "
                "favour in %(favour)s of the cases.", mean=fmt.day_count(w["durations"]["mean"]),
@@ -79,7 +82,7 @@ def letter(e: Edition) -> list:
 def key_figures(e: Edition) -> list:
     w, f = e.whole, e.figures
     return [
-        Heading(_("Key figures")),
+        Heading(_("Key figures"), new_page=False),
         Tiles([(fmt.number(w["saisines"]), _("saisines received")),
                (fmt.percent(w["refusals"]["share"]), _("requests refused")),
                (fmt.number(f["funnel"]["admitted"]["numerator"]), _("mediations admitted"))]),

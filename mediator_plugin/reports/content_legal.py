@@ -34,7 +34,7 @@ def _item(e: Edition, number: int, title: str, legal: str, lines: list, codes: l
 def table_a(e: Edition) -> list:
     """Chapter: the statutory items, in the order of article R614-2 of the Consumer Code."""
     w = e.whole
-    top = [c for c in e.figures["categories"] if c["code"]][:3]
+    top = [c for c in e.figures["categories"] if c["code"] and c["numerator"] != 0][:3]
     topics = "; ".join(f"{e.label('category', c['code'])} ({fmt.percent(c)})" for c in top) or fmt.not_available()
     grounds = [(e.label("ground", g["code"]), lambda t, i=i: t["refusals"]["by_ground"][i], fmt.share)
                for i, g in enumerate(w["refusals"]["by_ground"])]

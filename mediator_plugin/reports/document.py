@@ -13,7 +13,7 @@ import io
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate, Paragraph, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from mediator_plugin.core.pdf import ACCENT, CREATOR, MARGIN, MUTED, fonts, pdf_text, stylesheet
@@ -61,7 +61,10 @@ class PageTotal(Flowable):
 
 
 def contents() -> TableOfContents:
-    toc = TableOfContents(dotsMinLevel=0)
+    toc = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
     base = stylesheet()["left"]
     toc.levelStyles = [base.clone("toc0", fontName=fonts().bold, fontSize=10, leading=13, spaceBefore=5,
                                   spaceAfter=0),

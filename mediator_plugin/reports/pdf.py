@@ -75,7 +75,7 @@ def _flowables(items: list) -> list:
             story += [Paragraph(pdf_text(block.title), stylesheet()["title"].clone("toc_title", fontSize=17,
                                                                                    leading=22)), document.contents()]
         elif isinstance(block, Heading):
-            if block.level == 0:
+            if block.breaks:
                 story.append(PageBreak())
             story.append(document.Heading(block.text, block.level))
         elif isinstance(block, Text):
