@@ -43,7 +43,8 @@ def activity(e: Edition) -> list:
     categories = [[_("Category"), _("Number"), _("Share")]]
     for c in f["categories"]:
         categories.append([e.label("category", c["code"]), fmt.number(c), fmt.percent(c)])
-        categories += [["    " + e.label("category", s["code"]), fmt.number(s), fmt.percent(s)] for s in c["children"]]
+        categories += [["\u00a0" * 5 + e.label("category", s["code"]), fmt.number(s), fmt.percent(s)]
+                       for s in c["children"]]
     return [
         Heading(_("Activity in %(year)s", year=e.year)),
         Heading(_("From request to outcome"), 1),

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from mediator_plugin.reports import formatting as fmt
 from mediator_plugin.reports.blocks import Edition, Grid, Heading, Text
 
-WIDTHS = (0.37, 0.21, 0.21, 0.21)
+WIDTHS = (0.31, 0.23, 0.23, 0.23)
 SPLITS = ("all", "domestic", "cross_border")
 
 

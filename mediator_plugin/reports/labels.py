@@ -21,6 +21,10 @@ def role_labels() -> dict[str, str]:
             Role.ADMIN.value: _("IT administrators"), "none": _("Without a role")}
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def labels(charter: Charter, settings) -> dict[str, dict[str, str]]:
     """Code → label for every breakdown of the report."""
     rules = charter.rules
@@ -30,8 +34,9 @@ def labels(charter: Charter, settings) -> dict[str, dict[str, str]]:
         "outcome": {o["code"]: o["label"] for o in rules["outcomes"]},
         "category": {c["code"]: c["label"] for c in charter.categories_flat()} | {"": _("Not classified")},
         "department": {code: d["label"] for code, d in settings["departments"].items()} | {"": _("Not assigned")},
-        "channel": {code: channel_label(code) for code in ("online", "helpdesk", "post", "email", "phone")},
-        "implementation": {code: implementation_label(code) for code in ("done", "partial", "not_done", "unknown")},
+        "channel": {code: _capital(channel_label(code)) for code in ("online", "helpdesk", "post", "email", "phone")},
+        "implementation": {code: _capital(implementation_label(code))
+                           for code in ("done", "partial", "not_done", "unknown")},
         "status": recommendation_status_labels(),
         "role": role_labels(),
     }

@@ -8,6 +8,7 @@ mode: the same snapshot gives the same bytes).
 from __future__ import annotations
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
 
@@ -36,9 +37,11 @@ def _grid(grid: Grid) -> Table:
     cell = st["cell"].clone("g_cell", fontSize=size, leading=size + 2.6)
     right = st["cell_right"].clone("g_right", fontSize=size, leading=size + 2.6)
     head = st["cell_head"].clone("g_head", fontSize=size, leading=size + 2.6)
+    head_right = head.clone("g_head_right", alignment=TA_RIGHT)
     rows = []
     for r, row in enumerate(grid.rows):
-        styles = [head if grid.header and r == 0 else right if c in grid.right else cell for c in range(len(row))]
+        styles = [(head_right if c in grid.right else head) if grid.header and r == 0
+                  else right if c in grid.right else cell for c in range(len(row))]
         rows.append([Paragraph(pdf_text(value), style) for value, style in zip(row, styles, strict=True)])
     commands = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#D5DCE4")),
