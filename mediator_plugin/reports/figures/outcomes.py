@@ -61,12 +61,13 @@ def results(scope: Scope, outcomes: list[dict]) -> dict:
 def implementation(scope: Scope) -> dict:
     """Table A, item 6: of the files resolved amicably and closed in the year, the status of the latest
     implementation record; a file without one counts as unknown (the unknown share is shown)."""
-    latest = sa.select(sa.func.max(Implementation.id)).group_by(Implementation.case_id)
+    latest = (sa.select(Implementation.case_id, sa.func.max(Implementation.id).label("id"))
+              .group_by(Implementation.case_id).subquery())
     status = sa.func.coalesce(Implementation.status, "unknown")
     by_status = dict(rows(
         sa.select(status, sa.func.count())
-        .select_from(Case).outerjoin(Implementation, sa.and_(Implementation.case_id == Case.id,
-                                                            Implementation.id.in_(latest)))
+        .select_from(Case).outerjoin(latest, latest.c.case_id == Case.id)
+        .outerjoin(Implementation, Implementation.id == latest.c.id)
         .where(scope.closed_with_outcome(amicable_clause())).group_by(status)))
     base = sum(by_status.values())
     return {
