@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sync_speed.py
 	$(BIN)/python bench/rate_limit.py
 	$(BIN)/python bench/fault_soak.py
+	$(BIN)/python bench/report_speed.py
 
 i18n: $(STAMP)
 	$(BIN)/python tools/i18n.py update

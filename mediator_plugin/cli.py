@@ -76,21 +76,58 @@ def jobs_command():
 @mediator_group.command("report")
 @click.option("--year", type=int, required=True)
 @click.option("--edition", type=click.Choice(["comex", "public"]), required=True)
-@click.option("--format", "fmt", type=click.Choice(["pdf"]), default="pdf")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf")
+@click.option("--version", "version", type=click.IntRange(1), default=None,
+              help="A published version (default: the latest; live figures, marked provisional, if none).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def report_command(year, edition, fmt, out):
-    """Build the annual report of YEAR."""
-    from mediator_plugin import state
+def report_command(year, edition, fmt, version, out):
+    """Build the annual report of YEAR from its latest published snapshot, or provisionally from live data."""
     from mediator_plugin.core import audit
     from mediator_plugin.core.db import db
-    from mediator_plugin.reports.figures import compute
-    from mediator_plugin.reports.pdf import render_report
+    from mediator_plugin.reports.publication import current_report, render
 
-    figures = compute(year)
-    out.write_bytes(render_report(figures, charter=state().charter, edition=edition))
-    audit.record("export_report", actor="cli", target=f"{year}:{edition}")
+    try:
+        report = current_report(year, version)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.write_bytes(render(report, edition, fmt))
+    audit.record("export_report", actor="cli", target=f"{year}:{edition}",
+                 detail={"format": fmt, "version": report["version"]})
     db.session.commit()
-    _summary_line("report", {"year": year, "edition": edition, "out": str(out), "saisines": figures["saisines"]})
+    _summary_line("report", {"year": year, "edition": edition, "format": fmt, "out": str(out),
+                             "version": report["version"], "provisional": report["provisional"],
+                             "saisines": report["figures"]["table_a"]["all"]["saisines"]["value"]})
+
+
+@mediator_group.command("publish")
+@click.option("--year", type=int, required=True)
+@click.option("--reason", default=None, help="Why a new version corrects the published one (required then).")
+@click.option("--by", "published_by", default="cli", help="Who publishes (recorded with the snapshot).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write both editions, PDF and HTML, of the new version into this folder.")
+def publish_command(year, reason, published_by, out_dir):
+    """Freeze the figures of YEAR as a new published version of its report (R-REPORT-5)."""
+    from mediator_plugin.core.db import db
+    from mediator_plugin.core.errors import MissingField
+    from mediator_plugin.reports import snapshots
+    from mediator_plugin.reports.figures import compute
+    from mediator_plugin.reports.publication import render
+
+    try:
+        snapshot = snapshots.publish(year, compute(year), published_by=published_by, reason=reason)
+    except MissingField as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    written = []
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for edition in ("public", "comex"):
+            for fmt in ("pdf", "html"):
+                path = out_dir / f"rapport-{year}-v{snapshot.version}-{edition}.{fmt}"
+                path.write_bytes(render(snapshot.as_report(), edition, fmt))
+                written.append(str(path))
+    _summary_line("publish", {"year": year, "version": snapshot.version, "data_sha256": snapshot.data_sha256,
+                              "reason": snapshot.reason, "files": written})
 
 
 @mediator_group.group("audit")

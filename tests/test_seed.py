@@ -308,7 +308,8 @@ def test_seed_is_audited_once_and_the_report_reads_it(seeded):
         assert entries[0].detail["cases"] == COUNT and entries[0].detail["rows"]["cases"] == COUNT
         assert verify_chain().broken_at is None
         figures = compute(2024)
-    assert figures["saisines"] > 500 and 40 <= figures["average_duration_days"] <= 80
+    whole = figures["table_a"]["all"]
+    assert whole["saisines"]["value"] > 500 and 40 <= whole["durations"]["mean"]["value"] <= 80
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -34,6 +34,7 @@ DEFAULTS: dict = {
     "upload_max_bytes": 10 * 1024 * 1024,
     "upload_types": ["application/pdf", "image/jpeg", "image/png", "text/plain"],
     "helpdesk_timeout_seconds": 10,
+    "report_min_cell": 10,
     "oidc": {"issuer": "", "client_id": "", "client_secret": "", "groups_claim": "groups"},
     "roles": {
         "mediator": ["mediation-mediators"],

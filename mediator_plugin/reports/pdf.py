@@ -1,178 +1,110 @@
-"""The mediator's annual report as PDF (R-REPORT-4), from figures computed elsewhere.
+"""The annual report as PDF (R-REPORT-4): the editions' blocks laid out with ReportLab.
 
-This first edition covers the saisines, the refusals by legal ground and the average duration.
-Each section is one function taking ``(figures, charter)`` and returning flowables; the full
-legal report (R614-2, Table A) adds its sections to ``SECTIONS``.
+:func:`render_edition` prints a report — a published snapshot or live figures — and nothing else, so
+a published version always gives the same document (the PDF is built with ReportLab's ``invariant``
+mode: the same snapshot gives the same bytes).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import cm
-from reportlab.platypus import HRFlowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from mediator_plugin import __version__
-from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.charter import Charter
-from mediator_plugin.core.pdf import (
-    ACCENT,
-    CONTENT_WIDTH,
-    CREATOR,
-    bar_chart,
-    fr_date,
-    fr_datetime,
-    fr_number,
-    fr_percent,
-    pdf_text,
-    render_pdf,
-    stylesheet,
-)
+from mediator_plugin.core.pdf import ACCENT, CONTENT_WIDTH, pdf_text, stylesheet
+from mediator_plugin.reports import charts, document
+from mediator_plugin.reports.blocks import Chart, Contents, Cover, Grid, Heading, Text, Tiles
+from mediator_plugin.reports.editions import EDITIONS, blocks, metadata
+from mediator_plugin.reports.snapshots import live_report
 
-EDITIONS = ("public", "comex")
-_LIGHT = colors.HexColor("#EEF2F7")
+__all__ = ["EDITIONS", "render_edition", "render_report"]
+STRIPE = colors.HexColor("#EEF2F7")
 
 
-def edition_title(edition: str) -> str:
-    return {"public": _("Public edition"), "comex": _("Executive committee edition")}[edition]
-
-
-def report_title(year: int) -> str:
-    return _("Annual report of the mediator — %(year)s", year=year)
-
-
-def share_text(share: float | None, numerator: int, denominator: int) -> str:
-    """A share with what it is computed on: "12,5 % (25 sur 200)", or "non disponible"."""
-    if share is None:
-        return _("not available")
-    return _("%(share)s (%(numerator)s out of %(denominator)s)", share=fr_percent(share),
-             numerator=fr_number(numerator), denominator=fr_number(denominator))
-
-
-def duration_text(days: float | None, counted: int) -> str:
-    """An average duration with its base: "41,3 jours (moyenne sur 120 dossiers)", or "non disponible"."""
-    if days is None:
-        return _("not available")
-    # French counts below 2 in the singular ("1,5 jour"): the plural form is chosen on the integer part.
-    unit = ngettext("%(days)s day", "%(days)s days", int(days), days=fr_number(days, 1))
-    base = ngettext("average over %(files)s file", "average over %(files)s files", counted, files=fr_number(counted))
-    return f"{unit} ({base})"
-
-
-def _table(rows: list[list[str]], widths: list[float], *, header: bool, right: tuple[int, ...] = ()) -> Table:
-    """A table of escaped text cells, striped, with an optional coloured header row."""
+def _styles() -> dict:
     st = stylesheet()
-    cells = []
-    for r, row in enumerate(rows):
-        styles = [st["cell_head"] if header and r == 0 else st["cell_right" if c in right else "cell"]
-                  for c in range(len(row))]
-        cells.append([Paragraph(pdf_text(value), style) for value, style in zip(row, styles, strict=True)])
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.lightgrey),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("ROWBACKGROUNDS", (0, 1 if header else 0), (-1, -1), [colors.white, _LIGHT]),
-    ]
-    if header:
+    return {"body": st["body"], "small": st["small"].clone("r_small", spaceBefore=2, spaceAfter=6),
+            "lead": st["strong"].clone("r_lead", fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=4,
+                                       textColor=ACCENT),
+            "signature": st["strong"].clone("r_signature", spaceBefore=14, spaceAfter=0)}
+
+
+def _grid(grid: Grid) -> Table:
+    st = stylesheet()
+    size = 8.6
+    cell = st["cell"].clone("g_cell", fontSize=size, leading=size + 2.6)
+    right = st["cell_right"].clone("g_right", fontSize=size, leading=size + 2.6)
+    head = st["cell_head"].clone("g_head", fontSize=size, leading=size + 2.6)
+    head_right = head.clone("g_head_right", alignment=TA_RIGHT)
+    rows = []
+    for r, row in enumerate(grid.rows):
+        styles = [(head_right if c in grid.right else head) if grid.header and r == 0
+                  else right if c in grid.right else cell for c in range(len(row))]
+        rows.append([Paragraph(pdf_text(value), style) for value, style in zip(row, styles, strict=True)])
+    commands = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#D5DCE4")),
+                ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("ROWBACKGROUNDS", (0, 1 if grid.header else 0), (-1, -1), [colors.white, STRIPE])]
+    if grid.header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), ACCENT))
-    return Table(cells, colWidths=widths, repeatRows=1 if header else 0, style=TableStyle(commands),
-                 hAlign="LEFT")
+    return Table(rows, colWidths=[w * CONTENT_WIDTH for w in grid.widths], repeatRows=1 if grid.header else 0,
+                 style=TableStyle(commands), hAlign="LEFT", spaceBefore=4, spaceAfter=6)
 
 
-def _cover(figures: dict, charter: Charter, edition: str) -> list:
+def _cover(cover: Cover) -> list:
     st = stylesheet()
-    year, mediator = figures["year"], charter.mediator
-    period = _("Year from %(start)s to %(end)s", start=fr_date(date(year, 1, 1)), end=fr_date(date(year, 12, 31)))
-    return [
-        Spacer(1, 5 * cm),
-        Paragraph(pdf_text(report_title(year)),
-                  st["title"].clone("cover_title", fontSize=21, leading=27)),
-        Paragraph(pdf_text(edition_title(edition)), st["subtitle"]),
-        Paragraph(pdf_text(period), st["subtitle"]),
-        HRFlowable(width="100%", thickness=2, color=ACCENT, spaceBefore=10, spaceAfter=24),
-        Paragraph(pdf_text(mediator["mediator_name"]),
-                  st["strong"].clone("cover_name", fontSize=13, leading=17)),
-        Paragraph(pdf_text(mediator["mediator_title"]), st["left"]),
-        Paragraph(pdf_text(mediator["company_name"]), st["left"]),
-        Spacer(1, 8 * cm),
-        Paragraph(pdf_text(mediator["postal_address"]), st["small"]),
-        Paragraph(pdf_text(f"{mediator['email']} · {mediator['website']}"), st["small"]),
-        PageBreak(),
-    ]
-
-
-def _key_figures(figures: dict, charter: Charter) -> list:
-    rows = [
-        [_("Requests for mediation received"), fr_number(figures["saisines"])],
-        [_("Requests refused (inadmissible)"),
-         share_text(figures["refused_share"], figures["refused"], figures["saisines"])],
-        [_("Average duration of the mediation"),
-         duration_text(figures["average_duration_days"], figures["durations_counted"])],
-    ]
-    return [Paragraph(pdf_text(_("Key figures")), stylesheet()["heading"]),
-            _table(rows, [7 * cm, CONTENT_WIDTH - 7 * cm], header=False), Spacer(1, 8)]
-
-
-def _refusals(figures: dict, charter: Charter) -> list:
-    st = stylesheet()
-    grounds, refused = figures["refused_by_ground"], figures["refused"]
-    rows = [[_("Ground of refusal (Consumer Code, article L612-2)"), _("Number"), _("Share of refusals")]]
-    rows += [[g["label"], fr_number(g["count"]), "—" if g["share"] is None else fr_percent(g["share"])]
-             for g in grounds]
-    story = [
-        Paragraph(pdf_text(_("Refusals by ground")), st["heading"]),
-        _table(rows, [CONTENT_WIDTH - 5.4 * cm, 2.2 * cm, 3.2 * cm], header=True, right=(1, 2)),
-        Paragraph(pdf_text(_("Share of refusals: refusals on the ground divided by all the refusals of the year "
-                             "(%(refused)s).", refused=fr_number(refused))), st["small"]),
-        Spacer(1, 12),
-    ]
-    if refused:
-        caption = st["strong"].clone("chart_title", fontSize=9)
-        story += [Paragraph(pdf_text(_("Number of refusals by ground")), caption),
-                  bar_chart([(g["label"], g["count"]) for g in grounds], CONTENT_WIDTH), Spacer(1, 10)]
-    else:
-        story.append(Paragraph(pdf_text(_("No request was refused in %(year)s.", year=figures["year"])), st["body"]))
+    white = st["title"].clone("cover_title", fontSize=26, leading=32, textColor=colors.white)
+    pale = st["subtitle"].clone("cover_sub", textColor=colors.HexColor("#C9D8EA"))
+    story = [Spacer(1, 2.2 * cm), Paragraph(pdf_text(cover.title), white), Paragraph(pdf_text(cover.subtitle), pale),
+             Paragraph(pdf_text(cover.period), pale), Spacer(1, 4.6 * cm),
+             Paragraph(pdf_text(cover.status), st["strong"].clone("cover_status", textColor=ACCENT))]
+    if cover.correction:
+        story.append(Paragraph(pdf_text(cover.correction), st["body"]))
+    story += [Spacer(1, 1.2 * cm), Paragraph(pdf_text(cover.signature[0]), st["strong"].clone(
+        "cover_name", fontSize=13, leading=17)), *[Paragraph(pdf_text(s), st["left"]) for s in cover.signature[1:]],
+        Spacer(1, 5.5 * cm), *[Paragraph(pdf_text(a), st["small"]) for a in cover.address],
+        NextPageTemplate("body"), PageBreak()]
     return story
 
 
-def _method(figures: dict, charter: Charter) -> list:
-    st = stylesheet()
-    year = figures["year"]
-    bullet = st["body"].clone("bullet", leftIndent=12, bulletIndent=0, spaceAfter=4)
-    definitions = [
-        _("Requests for mediation: requests received from consumers between %(start)s and %(end)s, whatever "
-          "became of them.", start=fr_date(date(year, 1, 1)), end=fr_date(date(year, 12, 31))),
-        _("Share of requests refused: requests declared inadmissible (Consumer Code, article L612-2) divided by "
-          "the requests for mediation of the year."),
-        _("Average duration: average number of calendar days between the notice of seizure to the parties and "
-          "the end of the mediation, for the files closed in the year with an outcome."),
-    ]
-    provenance = _("Figures computed on %(when)s under version %(version)s of the mediator's charter, by "
-                   "%(generator)s %(generator_version)s.", when=fr_datetime(figures["generated_at"].astimezone(PARIS)),
-                   version=figures["charter_version"], generator=CREATOR, generator_version=__version__)
-    return [
-        Paragraph(pdf_text(_("Method")), st["heading"]),
-        *[Paragraph(pdf_text(text), bullet, bulletText="•") for text in definitions],
-        Spacer(1, 6),
-        Paragraph(pdf_text(provenance), st["small"]),
-    ]
+def _flowables(items: list) -> list:
+    styles, story = _styles(), []
+    for block in items:
+        if isinstance(block, Cover):
+            story += _cover(block)
+        elif isinstance(block, Contents):
+            story += [Paragraph(pdf_text(block.title), stylesheet()["title"].clone("toc_title", fontSize=17,
+                                                                                   leading=22)), document.contents()]
+        elif isinstance(block, Heading):
+            if block.breaks:
+                story.append(PageBreak())
+            story.append(document.Heading(block.text, block.level))
+        elif isinstance(block, Text):
+            story.append(Paragraph(pdf_text(block.text), styles[block.style]))
+        elif isinstance(block, Grid):
+            story.append(_grid(block))
+        elif isinstance(block, Chart):
+            caption = stylesheet()["strong"].clone("chart_title", fontSize=9, leading=12, spaceBefore=8,
+                                                   spaceAfter=4)
+            story.append(KeepTogether([Paragraph(pdf_text(block.title), caption), block.drawing, Spacer(1, 6)]))
+            if block.data and block.print_data:
+                story.append(_grid(block.data))
+        elif isinstance(block, Tiles):
+            story += [charts.key_figure_tiles(block.tiles, CONTENT_WIDTH), Spacer(1, 10)]
+    return story
 
 
-SECTIONS = (_key_figures, _refusals, _method)
+def render_edition(report: dict, edition: str) -> bytes:
+    """The edition ``edition`` ("public" or "comex") of ``report`` as PDF bytes."""
+    story = _flowables(blocks(report, edition))  # raises ValueError on an unknown edition
+    meta = metadata(report, edition)
+    footer = f"{meta['title']} · {meta['subject'].split(' — ')[0]}"
+    return document.render(story, footer=footer, **meta)
 
 
 def render_report(figures: dict, *, charter: Charter, edition: str) -> bytes:
-    """The annual report for ``figures["year"]`` as PDF bytes; ``edition`` is "public" or "comex"."""
-    if edition not in EDITIONS:
-        raise ValueError(f"unknown edition {edition!r}; expected one of {', '.join(EDITIONS)}")
-    title = report_title(figures["year"])
-    story = _cover(figures, charter, edition)
-    for section in SECTIONS:
-        story += section(figures, charter)
-    return render_pdf(story, title=title, author=charter.mediator["mediator_name"],
-                      subject=f"{edition_title(edition)} — {charter.mediator['company_name']}",
-                      footer=f"{title} · {edition_title(edition)}")
+    """A provisional edition from live ``figures`` (:func:`~mediator_plugin.reports.figures.compute`)."""
+    del charter  # the figures carry the charter's version, text and labels
+    return render_edition(live_report(figures), edition)

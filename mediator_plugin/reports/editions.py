@@ -1,0 +1,46 @@
+"""The two editions of the annual report, from one report (a published snapshot or live figures).
+
+The comex edition carries every number, the owners and due dates of the recommendations; the public
+edition reads the suppressed view of the same figures (:func:`~mediator_plugin.reports.suppression.public_view`),
+the case examples and the charter. Both are the same list of blocks, rendered to PDF or HTML.
+"""
+
+from __future__ import annotations
+
+from mediator_plugin.reports import content_activity as activity
+from mediator_plugin.reports import content_front as front
+from mediator_plugin.reports.blocks import Edition
+from mediator_plugin.reports.content_legal import table_a
+from mediator_plugin.reports.suppression import public_view
+
+EDITIONS = ("public", "comex")
+FORMATS = ("pdf", "html")
+
+
+def edition_of(report: dict, name: str) -> Edition:
+    """The view of ``report`` that the edition ``name`` may print."""
+    if name not in EDITIONS:
+        raise ValueError(f"unknown edition {name!r}; expected one of {', '.join(EDITIONS)}")
+    figures = public_view(report["figures"]) if name == "public" else report["figures"]
+    return Edition(figures, report, name)
+
+
+def blocks(report: dict, name: str) -> list:
+    """Every block of the edition ``name`` of ``report``, in reading order."""
+    e = edition_of(report, name)
+    story = [*front.front(e), *front.letter(e), *front.key_figures(e), *table_a(e), *activity.activity(e),
+             *activity.results(e), *activity.departments(e), *activity.independence(e), *activity.trend(e),
+             *front.recommendations(e)]
+    if e.public:
+        story += front.examples(e, report)
+    return [*story, *front.method(e), *front.annexes(e)]
+
+
+def metadata(report: dict, name: str) -> dict:
+    """Title, author, subject and keywords of the edition (PDF metadata, HTML head)."""
+    figures = report["figures"]
+    mediator = figures["context"]["mediator"]
+    return {"title": front.report_title(figures["year"]), "author": mediator["mediator_name"],
+            "subject": f"{front.edition_title(name)} — {mediator['company_name']}",
+            "keywords": ["médiation de la consommation", "rapport annuel", str(figures["year"]),
+                         "R614-2", mediator["company_name"]]}
