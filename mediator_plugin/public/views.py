@@ -5,15 +5,16 @@ from __future__ import annotations
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import abort, jsonify, render_template, send_file
+from flask import abort, jsonify, render_template, send_file, url_for
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from mediator_plugin import __version__, state
 from mediator_plugin.core.db import db
 from mediator_plugin.core.permissions import public
-from mediator_plugin.public.archive import public_figures, published_years
-from mediator_plugin.reports.pdf import duration_text, render_report, share_text
+from mediator_plugin.public.archive import public_report, published_years
+from mediator_plugin.reports.html import render_html
+from mediator_plugin.reports.publication import render
 
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -42,22 +43,21 @@ def reports():
 
 @public
 def report_html(year: int):
-    """The public edition of ``year`` as a web page."""
-    figures = public_figures(year)
-    if figures is None:
+    """The latest published public edition of ``year`` as a web page."""
+    report = public_report(year)
+    if report is None:
         abort(404)
-    return render_template("public/report.html", figures=figures, share_text=share_text,
-                           duration_text=duration_text)
+    return render_html(report, "public", stylesheet_url=url_for("mediator.static", filename="report.css"))
 
 
 @public
 def report_pdf(year: int):
-    """The public edition of ``year`` as a PDF."""
-    figures = public_figures(year)
-    if figures is None:
+    """The latest published public edition of ``year`` as a PDF."""
+    report = public_report(year)
+    if report is None:
         abort(404)
-    pdf = render_report(figures, charter=state().charter, edition="public")
-    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"rapport-mediation-{year}.pdf")
+    return send_file(BytesIO(render(report, "public")), mimetype="application/pdf",
+                     download_name=f"rapport-mediation-{year}.pdf")
 
 
 @public

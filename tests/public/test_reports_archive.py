@@ -1,4 +1,4 @@
-"""The public archive of annual reports (/rapports)."""
+"""The public archive of annual reports (/rapports): published snapshots only, their latest version."""
 
 from __future__ import annotations
 
@@ -7,35 +7,56 @@ from datetime import UTC, datetime
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.reports import snapshots
+from mediator_plugin.reports.figures import compute
 from tests.support.factories import new_case
 
 
 def test_nothing_published_is_said_politely(app):
-    """With no file closed in a finished year, does the archive say so, without a login?"""
+    """With no published report, does the archive say so, without a login?"""
     response = app.test_client().get("/rapports")
     assert response.status_code == 200
     assert "Aucun rapport annuel n'a encore été publié" in response.get_data(as_text=True)
 
 
-def test_a_finished_year_with_closed_files_is_offered_in_pdf_and_html(app, people):
-    """Is last year listed with its PDF and web page, and this year (not over) not offered?"""
+def _closed_last_year(people) -> int:
     last_year = paris_date(utcnow()).year - 1
     case = new_case(people.gestionnaire)
     case.received_at = datetime(last_year, 3, 2, 9, tzinfo=UTC)
     case.state, case.inadmissibility_ground = State.INADMISSIBLE, "OVER_ONE_YEAR"
     case.closed_at = datetime(last_year, 3, 20, 9, tzinfo=UTC)
     db.session.commit()
-    client = app.test_client()
+    return last_year
 
+
+def test_a_year_appears_only_once_published(app, people):
+    """Closed files alone do not make a report public: before publication, the year is a 404."""
+    last_year = _closed_last_year(people)
+    client = app.test_client()
+    assert f"/rapports/{last_year}" not in client.get("/rapports").get_data(as_text=True)
+    assert client.get(f"/rapports/{last_year}").status_code == 404
+    assert client.get(f"/rapports/{last_year}.pdf").status_code == 404
+
+
+def test_published_year_is_offered_in_pdf_and_html_latest_version(app, people):
+    """After publication, is the year listed with its PDF and web page, and does a correction show?"""
+    last_year = _closed_last_year(people)
+    snapshots.publish(last_year, compute(last_year), published_by="mediatrice")
+    db.session.commit()
+    client = app.test_client()
     archive = client.get("/rapports").get_data(as_text=True)
     assert f'href="/rapports/{last_year}.pdf"' in archive and f'href="/rapports/{last_year}"' in archive
-    assert f"/rapports/{last_year + 1}" not in archive
 
     html = client.get(f"/rapports/{last_year}")
     text = html.get_data(as_text=True)
-    assert html.status_code == 200 and f"Rapport annuel {last_year}" in text
-    assert "Saisine plus d&#39;un an après la réclamation écrite" in text
+    assert html.status_code == 200 and str(last_year) in text and "<svg" in text
+    assert "style=" not in text and "<script" not in text  # the site's CSP allows neither
     pdf = client.get(f"/rapports/{last_year}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
-    assert client.get(f"/rapports/{last_year + 1}.pdf").status_code == 404
-    assert client.get(f"/rapports/{last_year + 1}").status_code == 404
+
+    case = new_case(people.gestionnaire)
+    case.received_at = datetime(last_year, 5, 2, 9, tzinfo=UTC)
+    db.session.commit()
+    snapshots.publish(last_year, compute(last_year), published_by="mediatrice", reason="Un dossier oublié.")
+    db.session.commit()
+    assert "Un dossier oublié." in client.get(f"/rapports/{last_year}").get_data(as_text=True)
