@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from mediator_plugin.core.errors import InvalidTransition, NotAllowed
 from mediator_plugin.core.permissions import Identity, Permission
@@ -104,31 +105,36 @@ def check(action: str, state: str, identity: Identity) -> None:
 
 def state_label(state: str) -> str:
     """French label of a state, for messages and pages."""
-    return STATE_LABELS()[State(state)]
+    # One translation per call: a list page asks for dozens of labels.
+    return str(_STATE_LABELS[State(state)])
 
 
 def STATE_LABELS() -> dict[State, str]:
-    return {
-        State.RECEIVED: _("Received"),
-        State.INCOMPLETE: _("Incomplete"),
-        State.ADMISSIBILITY_REVIEW: _("Admissibility review"),
-        State.INADMISSIBLE: _("Inadmissible"),
-        State.ADMITTED: _("Admitted"),
-        State.INSTRUCTION: _("Under examination"),
-        State.AWAITING_COMPANY: _("Awaiting the company"),
-        State.AWAITING_CONSUMER: _("Awaiting the consumer"),
-        State.AGREEMENT: _("Amicable agreement"),
-        State.PROPOSAL_ISSUED: _("Proposal issued"),
-        State.AWAITING_RESPONSES: _("Awaiting answers"),
-        State.ACCEPTED: _("Proposal accepted"),
-        State.REFUSED_BY_CONSUMER: _("Refused by the consumer"),
-        State.REFUSED_BY_COMPANY: _("Refused by the company"),
-        State.NO_RESPONSE: _("No answer"),
-        State.IMPLEMENTATION_TRACKING: _("Implementation follow-up"),
-        State.CLOSED: _("Closed"),
-        State.WITHDRAWN_BY_CONSUMER: _("Withdrawn by the consumer"),
-        State.COMPANY_DECLINED: _("Declined by the company"),
-        State.COURT_SEIZED: _("Court seized"),
-        State.COI_OBJECTION: _("Ended by an objection (conflict of interest)"),
-        State.UNREACHABLE: _("Consumer unreachable"),
-    }
+    """Every state with its label in the current language."""
+    return {state: str(label) for state, label in _STATE_LABELS.items()}
+
+
+_STATE_LABELS = {
+    State.RECEIVED: _l("Received"),
+    State.INCOMPLETE: _l("Incomplete"),
+    State.ADMISSIBILITY_REVIEW: _l("Admissibility review"),
+    State.INADMISSIBLE: _l("Inadmissible"),
+    State.ADMITTED: _l("Admitted"),
+    State.INSTRUCTION: _l("Under examination"),
+    State.AWAITING_COMPANY: _l("Awaiting the company"),
+    State.AWAITING_CONSUMER: _l("Awaiting the consumer"),
+    State.AGREEMENT: _l("Amicable agreement"),
+    State.PROPOSAL_ISSUED: _l("Proposal issued"),
+    State.AWAITING_RESPONSES: _l("Awaiting answers"),
+    State.ACCEPTED: _l("Proposal accepted"),
+    State.REFUSED_BY_CONSUMER: _l("Refused by the consumer"),
+    State.REFUSED_BY_COMPANY: _l("Refused by the company"),
+    State.NO_RESPONSE: _l("No answer"),
+    State.IMPLEMENTATION_TRACKING: _l("Implementation follow-up"),
+    State.CLOSED: _l("Closed"),
+    State.WITHDRAWN_BY_CONSUMER: _l("Withdrawn by the consumer"),
+    State.COMPANY_DECLINED: _l("Declined by the company"),
+    State.COURT_SEIZED: _l("Court seized"),
+    State.COI_OBJECTION: _l("Ended by an objection (conflict of interest)"),
+    State.UNREACHABLE: _l("Consumer unreachable"),
+}
