@@ -199,9 +199,12 @@ def measure(name: str, url: str, tmp: Path, files: int, seconds: int) -> list[st
                   (f"file page ({len(refs)} references in turn)", "/console/dossiers/<reference>",
                    {"cookie": cookie, "script": script})]
         results = []
+        load_before = os.getloadavg()[0]
         for label, path, options in routes:
             wrk(base, path.replace("<reference>", refs[0]), 2, **options)  # warm-up: workers, caches
             results.append((label, wrk(base, path.replace("<reference>", refs[0]), seconds, **options)))
+        print(f"<!-- {name}: 1-minute load average {load_before:.2f} before wrk, {os.getloadavg()[0]:.2f} after "
+              "(2 cores) -->", file=sys.stderr)
     searches = time_searches(env, search_refs, emails)
     reference = results[0][1]["rps"]
     rows = []

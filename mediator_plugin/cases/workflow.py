@@ -9,9 +9,9 @@ import enum
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from mediator_plugin.core.errors import InvalidTransition, NotAllowed
+from mediator_plugin.core.i18n import N_, catalog
 from mediator_plugin.core.permissions import Identity, Permission
 
 
@@ -105,36 +105,37 @@ def check(action: str, state: str, identity: Identity) -> None:
 
 def state_label(state: str) -> str:
     """French label of a state, for messages and pages."""
-    # One translation per call: a list page asks for dozens of labels.
-    return str(_STATE_LABELS[State(state)])
+    return catalog().ugettext(_STATE_LABELS[State(state)])
 
 
 def STATE_LABELS() -> dict[State, str]:
     """Every state with its label in the current language."""
-    return {state: str(label) for state, label in _STATE_LABELS.items()}
+    translations = catalog()
+    return {state: translations.ugettext(label) for state, label in _STATE_LABELS.items()}
 
 
+# English msgids, marked for extraction (N_) and translated when asked for.
 _STATE_LABELS = {
-    State.RECEIVED: _l("Received"),
-    State.INCOMPLETE: _l("Incomplete"),
-    State.ADMISSIBILITY_REVIEW: _l("Admissibility review"),
-    State.INADMISSIBLE: _l("Inadmissible"),
-    State.ADMITTED: _l("Admitted"),
-    State.INSTRUCTION: _l("Under examination"),
-    State.AWAITING_COMPANY: _l("Awaiting the company"),
-    State.AWAITING_CONSUMER: _l("Awaiting the consumer"),
-    State.AGREEMENT: _l("Amicable agreement"),
-    State.PROPOSAL_ISSUED: _l("Proposal issued"),
-    State.AWAITING_RESPONSES: _l("Awaiting answers"),
-    State.ACCEPTED: _l("Proposal accepted"),
-    State.REFUSED_BY_CONSUMER: _l("Refused by the consumer"),
-    State.REFUSED_BY_COMPANY: _l("Refused by the company"),
-    State.NO_RESPONSE: _l("No answer"),
-    State.IMPLEMENTATION_TRACKING: _l("Implementation follow-up"),
-    State.CLOSED: _l("Closed"),
-    State.WITHDRAWN_BY_CONSUMER: _l("Withdrawn by the consumer"),
-    State.COMPANY_DECLINED: _l("Declined by the company"),
-    State.COURT_SEIZED: _l("Court seized"),
-    State.COI_OBJECTION: _l("Ended by an objection (conflict of interest)"),
-    State.UNREACHABLE: _l("Consumer unreachable"),
+    State.RECEIVED: N_("Received"),
+    State.INCOMPLETE: N_("Incomplete"),
+    State.ADMISSIBILITY_REVIEW: N_("Admissibility review"),
+    State.INADMISSIBLE: N_("Inadmissible"),
+    State.ADMITTED: N_("Admitted"),
+    State.INSTRUCTION: N_("Under examination"),
+    State.AWAITING_COMPANY: N_("Awaiting the company"),
+    State.AWAITING_CONSUMER: N_("Awaiting the consumer"),
+    State.AGREEMENT: N_("Amicable agreement"),
+    State.PROPOSAL_ISSUED: N_("Proposal issued"),
+    State.AWAITING_RESPONSES: N_("Awaiting answers"),
+    State.ACCEPTED: N_("Proposal accepted"),
+    State.REFUSED_BY_CONSUMER: N_("Refused by the consumer"),
+    State.REFUSED_BY_COMPANY: N_("Refused by the company"),
+    State.NO_RESPONSE: N_("No answer"),
+    State.IMPLEMENTATION_TRACKING: N_("Implementation follow-up"),
+    State.CLOSED: N_("Closed"),
+    State.WITHDRAWN_BY_CONSUMER: N_("Withdrawn by the consumer"),
+    State.COMPANY_DECLINED: N_("Declined by the company"),
+    State.COURT_SEIZED: N_("Court seized"),
+    State.COI_OBJECTION: N_("Ended by an objection (conflict of interest)"),
+    State.UNREACHABLE: N_("Consumer unreachable"),
 }
