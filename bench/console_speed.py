@@ -201,6 +201,8 @@ def measure(name: str, url: str, tmp: Path, files: int, seconds: int) -> list[st
         results = []
         load_before = os.getloadavg()[0]
         for label, path, options in routes:
+            if "cookie" in options:  # fresh, as a browser keeps it (the session is refreshed once a minute)
+                options["cookie"] = _login(base)
             wrk(base, path.replace("<reference>", refs[0]), 2, **options)  # warm-up: workers, caches
             results.append((label, wrk(base, path.replace("<reference>", refs[0]), seconds, **options)))
         print(f"<!-- {name}: 1-minute load average {load_before:.2f} before wrk, {os.getloadavg()[0]:.2f} after "
