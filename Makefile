@@ -25,13 +25,14 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Each benchmark prints a markdown table; latest figures in bench/README.md. Together: about an hour.
+# Each benchmark prints a markdown table; latest figures in bench/README.md. Together: a little over an hour.
 bench: $(STAMP)
 	$(BIN)/python bench/seed_speed.py
 	$(BIN)/python bench/sync_speed.py
 	$(BIN)/python bench/rate_limit.py
 	$(BIN)/python bench/fault_soak.py
 	$(BIN)/python bench/report_speed.py
+	$(BIN)/python bench/console_speed.py
 
 i18n: $(STAMP)
 	$(BIN)/python tools/i18n.py update

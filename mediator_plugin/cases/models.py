@@ -58,6 +58,10 @@ class Case(db.Model):
     ticket = relationship("TicketCopy", back_populates="case", uselist=False, cascade="all, delete-orphan")
     events = relationship("TimelineEvent", order_by="TimelineEvent.id", cascade="all, delete-orphan")
     documents = relationship("Document", order_by="Document.id", cascade="all, delete-orphan")
+    # Read with the file for its page; written only through their own services.
+    observation_requests = relationship("ObservationRequest", order_by="ObservationRequest.id", viewonly=True)
+    declarations = relationship("ConflictDeclaration", order_by="ConflictDeclaration.id", viewonly=True)
+    extensions = relationship("Extension", order_by="Extension.id", viewonly=True)
 
     def party(self, role: str) -> Party | None:
         return next((p for p in self.parties if p.role == role), None)
@@ -88,7 +92,8 @@ class Party(db.Model):
     case = relationship("Case", back_populates="parties")
     representatives = relationship("Representative", cascade="all, delete-orphan")
 
-    __table_args__ = (sa.UniqueConstraint("case_id", "role"),)
+    # Searches and the duplicate check compare e-mails whatever their case (migration 0003).
+    __table_args__ = (sa.UniqueConstraint("case_id", "role"), sa.Index("ix_parties_email_lower", sa.func.lower(email)))
 
 
 class Representative(db.Model):

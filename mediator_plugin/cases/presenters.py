@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-
 from mediator_plugin import state
 from mediator_plugin.cases.models import Case, TimelineEvent
 from mediator_plugin.cases.workflow import AWAITING_ANSWERS, BEFORE_ADMISSION, CLOCK_RUNNING, state_label
 from mediator_plugin.core.calendar import DeadlineState, deadline_state, paris_date
 from mediator_plugin.core.db import utcnow
+from mediator_plugin.core.i18n import N_
+from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.pdf import fr_date
 
 
@@ -72,28 +72,41 @@ def describe(event: TimelineEvent) -> str:
 
 
 def answer_label(code: str | None) -> str:
-    return {"accepted": _("accepted"), "refused": _("refused"), "no_answer": _("no answer")}.get(code or "", "")
+    return _label(_ANSWERS, code, "")
 
 
 def implementation_label(code: str | None) -> str:
-    return {"done": _("carried out"), "partial": _("partly carried out"), "not_done": _("not carried out"),
-            "unknown": _("unknown")}.get(code or "", "")
+    return _label(_IMPLEMENTATIONS, code, "")
 
 
 def channel_label(code: str | None) -> str:
-    return {"helpdesk": _("helpdesk ticket"), "online": _("online form"), "post": _("post"),
-            "email": _("e-mail"), "phone": _("phone")}.get(code or "", code or "")
+    return _label(_CHANNELS, code, code or "")
 
 
 def party_type_label(code: str | None) -> str:
-    return {"consumer": _("consumer"), "non_professional": _("non-professional"),
-            "professional": _("professional")}.get(code or "", code or "")
+    return _label(_PARTY_TYPES, code, code or "")
 
 
 def extension_reason_label(code: str) -> str:
-    return {"expertise": _("expert opinion needed"), "multiple_contracts": _("several contracts involved"),
-            "awaiting_documents": _("documents awaited from a third party"),
-            "legal_question": _("difficult legal question"), "other": _("other reason")}.get(code, code)
+    return _label(_EXTENSION_REASONS, code, code)
+
+
+# Only the label asked for is translated: a file page asks for dozens.
+_ANSWERS = {"accepted": N_("accepted"), "refused": N_("refused"), "no_answer": N_("no answer")}
+_IMPLEMENTATIONS = {"done": N_("carried out"), "partial": N_("partly carried out"),
+                    "not_done": N_("not carried out"), "unknown": N_("unknown")}
+_CHANNELS = {"helpdesk": N_("helpdesk ticket"), "online": N_("online form"), "post": N_("post"),
+             "email": N_("e-mail"), "phone": N_("phone")}
+_PARTY_TYPES = {"consumer": N_("consumer"), "non_professional": N_("non-professional"),
+                "professional": N_("professional")}
+_EXTENSION_REASONS = {"expertise": N_("expert opinion needed"), "multiple_contracts": N_("several contracts involved"),
+                      "awaiting_documents": N_("documents awaited from a third party"),
+                      "legal_question": N_("difficult legal question"), "other": N_("other reason")}
+
+
+def _label(messages: dict[str, str], code: str | None, default: str) -> str:
+    message = messages.get(code or "")
+    return _(message) if message else default
 
 
 def department_label(code):

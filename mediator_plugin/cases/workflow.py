@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from mediator_plugin.core.errors import InvalidTransition, NotAllowed
+from mediator_plugin.core.i18n import N_, catalog
 from mediator_plugin.core.permissions import Identity, Permission
 
 
@@ -106,31 +107,37 @@ def check(action: str, state: str, identity: Identity) -> None:
 
 def state_label(state: str) -> str:
     """French label of a state, for messages and pages."""
-    return STATE_LABELS()[State(state)]
+    return catalog().ugettext(_STATE_LABELS[State(state)])
 
 
 def STATE_LABELS() -> dict[State, str]:
-    return {
-        State.RECEIVED: _("Received"),
-        State.INCOMPLETE: _("Incomplete"),
-        State.ADMISSIBILITY_REVIEW: _("Admissibility review"),
-        State.INADMISSIBLE: _("Inadmissible"),
-        State.ADMITTED: _("Admitted"),
-        State.INSTRUCTION: _("Under examination"),
-        State.AWAITING_COMPANY: _("Awaiting the company"),
-        State.AWAITING_CONSUMER: _("Awaiting the consumer"),
-        State.AGREEMENT: _("Amicable agreement"),
-        State.PROPOSAL_ISSUED: _("Proposal issued"),
-        State.AWAITING_RESPONSES: _("Awaiting answers"),
-        State.ACCEPTED: _("Proposal accepted"),
-        State.REFUSED_BY_CONSUMER: _("Refused by the consumer"),
-        State.REFUSED_BY_COMPANY: _("Refused by the company"),
-        State.NO_RESPONSE: _("No answer"),
-        State.IMPLEMENTATION_TRACKING: _("Implementation follow-up"),
-        State.CLOSED: _("Closed"),
-        State.WITHDRAWN_BY_CONSUMER: _("Withdrawn by the consumer"),
-        State.COMPANY_DECLINED: _("Declined by the company"),
-        State.COURT_SEIZED: _("Court seized"),
-        State.COI_OBJECTION: _("Ended by an objection (conflict of interest)"),
-        State.UNREACHABLE: _("Consumer unreachable"),
-    }
+    """Every state with its label in the current language."""
+    translations = catalog()
+    return {state: translations.ugettext(label) for state, label in _STATE_LABELS.items()}
+
+
+# English msgids, marked for extraction (N_) and translated when asked for.
+_STATE_LABELS = {
+    State.RECEIVED: N_("Received"),
+    State.INCOMPLETE: N_("Incomplete"),
+    State.ADMISSIBILITY_REVIEW: N_("Admissibility review"),
+    State.INADMISSIBLE: N_("Inadmissible"),
+    State.ADMITTED: N_("Admitted"),
+    State.INSTRUCTION: N_("Under examination"),
+    State.AWAITING_COMPANY: N_("Awaiting the company"),
+    State.AWAITING_CONSUMER: N_("Awaiting the consumer"),
+    State.AGREEMENT: N_("Amicable agreement"),
+    State.PROPOSAL_ISSUED: N_("Proposal issued"),
+    State.AWAITING_RESPONSES: N_("Awaiting answers"),
+    State.ACCEPTED: N_("Proposal accepted"),
+    State.REFUSED_BY_CONSUMER: N_("Refused by the consumer"),
+    State.REFUSED_BY_COMPANY: N_("Refused by the company"),
+    State.NO_RESPONSE: N_("No answer"),
+    State.IMPLEMENTATION_TRACKING: N_("Implementation follow-up"),
+    State.CLOSED: N_("Closed"),
+    State.WITHDRAWN_BY_CONSUMER: N_("Withdrawn by the consumer"),
+    State.COMPANY_DECLINED: N_("Declined by the company"),
+    State.COURT_SEIZED: N_("Court seized"),
+    State.COI_OBJECTION: N_("Ended by an objection (conflict of interest)"),
+    State.UNREACHABLE: N_("Consumer unreachable"),
+}

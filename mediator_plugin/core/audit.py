@@ -2,8 +2,10 @@
 
 Each entry stores the SHA-256 of its predecessor's hash and of its own canonical content, so an
 edited, deleted or inserted row breaks the chain at a point :func:`verify_chain` names. A unique
-``prev_hash`` forbids two entries claiming the same predecessor (no fork under concurrency), and on
-PostgreSQL a trigger (created by the first migration) refuses UPDATE and DELETE.
+``prev_hash`` forbids two entries claiming the same predecessor (no fork under concurrency); writers
+wait for each other (an advisory lock on PostgreSQL, the write lock on SQLite) so that concurrent
+reads of files are all recorded. On PostgreSQL a trigger (created by the first migration) refuses
+UPDATE and DELETE.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def record(action: str, *, actor: str, roles=(), target: str = "", case_id: int 
     if is_postgres():
         # Serialise writers so each sees the latest hash; released at commit.
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
+    else:
+        # SQLite: a write that changes nothing takes the database's write lock now (waiting for another
+        # writer's commit), so no entry can be appended between reading the last hash and our insert.
+        table = AuditEntry.__table__
+        db.session.execute(sa.update(table).where(sa.false()).values(id=table.c.id))
     last = db.session.execute(sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
     entry = AuditEntry(
         at=utcnow(),

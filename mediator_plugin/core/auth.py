@@ -4,7 +4,8 @@ authlib checks the state, the ID token's signature (provider JWKS), expiry and n
 issuer and the audience only when told to (:func:`_id_token_rules`), and accepts whatever algorithm the
 provider's discovery lists, ``none`` included, unless :class:`_SignedIdTokensOnly` strikes it out.
 We refuse a callback without an ID token, map the groups claim to roles (settings ``[roles]``) and
-rotate the session at login. The session ends after ``session_idle_minutes`` without a request.
+rotate the session at login. The session ends after ``session_idle_minutes`` without a request (to
+the minute: the time of the last request is refreshed once a minute).
 ``/login`` and ``/auth/callback`` are rate-limited per client address (``login_rate_limit``).
 """
 
@@ -30,6 +31,9 @@ from mediator_plugin.core.staff import remember_login
 SESSION_KEY = "mediator_user"
 # Clock difference tolerated between the provider and us on the ID token's exp and iat (authlib: 120 s).
 ID_TOKEN_LEEWAY_SECONDS = 60
+# The last request's time is written back at most once a minute: rewriting the signed cookie on every
+# request cost a tenth of a console page, and a minute is precise enough for an idle limit in minutes.
+SEEN_EVERY_SECONDS = 60
 bp = Blueprint("auth", __name__)
 
 
@@ -81,8 +85,9 @@ def load_identity() -> None:
     if now - data.get("seen", 0) > idle:
         session.pop(SESSION_KEY, None)
         return
-    data["seen"] = now
-    session[SESSION_KEY] = data
+    if now - data.get("seen", 0) >= SEEN_EVERY_SECONDS:
+        data["seen"] = now
+        session[SESSION_KEY] = data
     g._mediator_identity = Identity(
         sub=data["sub"], name=data["name"], email=data["email"],
         roles=frozenset(Role(r) for r in data["roles"]), departments=frozenset(data["departments"]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import Babel
+from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask_babel import Babel, get_locale, get_translations
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LOCALES = ("fr", "en")
@@ -30,3 +30,37 @@ def init_babel(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     if "babel" not in app.extensions:
         Babel(app, locale_selector=_select_locale)
+        # Same messages as Flask-Babel's own callables, through the request's catalog (see catalog()).
+        app.jinja_env.install_gettext_callables(
+            gettext=lambda s: catalog().ugettext(s),
+            ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+            pgettext=lambda c, s: catalog().upgettext(c, s),
+            npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+            newstyle=True,
+        )
+
+
+def catalog():
+    """The translations of the current locale, found once per request (again when ``force_locale`` changes it).
+
+    Flask-Babel looks the catalog up anew for every message; a list page of fifty rows asks for a few
+    dozen messages, and the look-ups cost more than the rest of its rendering.
+    """
+    if not has_app_context():
+        return get_translations()
+    locale = get_locale()
+    cached = g.get("_mediator_catalog")
+    if cached is None or cached[0] is not locale:
+        cached = g._mediator_catalog = (locale, get_translations())
+    return cached[1]
+
+
+def gettext(message: str, **variables) -> str:
+    """Flask-Babel's ``gettext`` through the request's :func:`catalog`: same result, a fraction of the cost."""
+    text = catalog().ugettext(message)
+    return text % variables if variables else text
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown (gettext's "translate later")."""
+    return message

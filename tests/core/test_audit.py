@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -63,3 +65,29 @@ def test_postgres_refuses_updates_to_the_log(chain):
     """On PostgreSQL, does the database itself refuse UPDATE and DELETE on the log?"""
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as connection:
         connection.execute(sa.text("UPDATE mediation.audit_entries SET actor = 'x'"))
+
+
+def test_concurrent_writers_extend_one_chain(app):
+    """When several workers record reads at the same moment, is every entry kept, in one unbroken chain?"""
+    errors = []
+
+    def reader(n: int) -> None:
+        with app.app_context():
+            try:
+                for k in range(15):
+                    audit.record("read_case", actor=f"worker-{n}", target=f"MED-2026-{k:05d}")
+                    db.session.commit()
+            except Exception as exc:
+                errors.append(exc)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    report = verify_chain()
+    assert report.broken_at is None and report.checked == 60
