@@ -67,6 +67,8 @@ def _shots(examples: dict[str, str]) -> list[tuple[str, str, str, dict]]:
         ("11-operations.png", "admin-si", "/console/admin/", LAPTOP),
         ("12-file-page-tablet.png", "gestionnaire", f"/console/dossiers/{awaiting}", TABLET),
         ("13-denied-agent.png", "agent-sav", f"/console/dossiers/{awaiting}", LAPTOP),
+        ("14-online-filing.png", "", "/saisir", LAPTOP),
+        ("15-examples.png", "mediatrice", "/console/exemples/", LAPTOP),
     ]
 
 
