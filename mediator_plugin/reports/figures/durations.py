@@ -1,18 +1,24 @@
 """Durations (Table A, item 5; R-STATS-5): mean, median, share within 90 days, share extended, a
-distribution in bands, and the years before for the trend."""
+distribution in bands, and the years before for the trend, from one grouped pass over the mediations
+closed in the year with an outcome (:func:`closed`)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case, Extension
+from mediator_plugin.cases.workflow import State
 from mediator_plugin.reports.figures.base import (
     Scope,
+    by_split,
+    ceiling,
     days,
     file_duration,
-    median,
+    is_postgresql,
     ratio,
     rows,
+    scalar,
+    total,
     year_bounds,
 )
 
@@ -21,51 +27,107 @@ BANDS = (30, 60, 90, 120)
 TREND_YEARS = 5
 
 
-def durations(scope: Scope, limit_days: int) -> dict:
-    """Mediations closed in the year with an outcome, from the notice of seizure to the end."""
-    duration, where = file_duration(), scope.closed_with_outcome()
-    extended = sa.exists().where(Extension.case_id == Case.id)
-    counted, mean, within, with_extension = rows(sa.select(
-        sa.func.count(), sa.func.avg(duration),
-        sa.func.count().filter(duration <= limit_days),
-        sa.func.count().filter(extended),
-    ).where(where))[0]
+def closed(scope: Scope) -> list:
+    """Mediations closed in the year with an outcome, counted (``n``) by side of the split and by ``day``,
+    the duration rounded up to whole days, with the sum of their durations (``days``) and how many had an
+    extension (``extended``): the limit and the bands are whole days, so these groups give them exactly."""
+    inner = sa.select(Case.cross_border, file_duration().label("duration"),
+                      sa.exists().where(Extension.case_id == Case.id).label("extended")) \
+        .where(scope.closed_with_outcome()).subquery()
+    day = ceiling(inner.c.duration)
+    return rows(sa.select(inner.c.cross_border, day.label("day"), sa.func.count().label("n"),
+                          sa.func.sum(inner.c.duration).label("days"),
+                          sa.func.count().filter(inner.c.extended).label("extended"))
+                .group_by(inner.c.cross_border, day))
+
+
+def durations(split: list, median: float | None, limit_days: int) -> dict:
+    """Mediations closed in the year with an outcome, from the notice of seizure to the end (``split``:
+    the groups of :func:`closed` for one split, ``median``: from :func:`medians`)."""
+    counted = total(split)
+    mean = total(split, value=lambda g: g.days) / counted if counted else None
     return {
         "mean": days(mean, "mean_duration", counted),
-        "median": days(median(duration, where), "median_duration", counted),
-        "within_limit": ratio(within, counted, "within_limit"),
-        "extended": ratio(with_extension, counted, "extended_share"),
+        "median": days(median, "median_duration", counted),
+        "within_limit": ratio(total(split, lambda g: g.day <= limit_days), counted, "within_limit"),
+        "extended": ratio(total(split, value=lambda g: g.extended), counted, "extended_share"),
         "limit_days": limit_days,
     }
 
 
-def bands(scope: Scope) -> list[dict]:
-    """How many mediations ended in each band of days (for the chart and its table)."""
+def medians(scope: Scope, groups: list) -> dict[str, float | None]:
+    """The median duration of each split, in SQL on both backends: ``percentile_cont`` on PostgreSQL, the
+    middle row(s) by ORDER BY/LIMIT/OFFSET on SQLite — sorting only the whole days that hold them."""
+    duration, where = file_duration(), scope.closed_with_outcome()
+    sides = {"all": None, "domestic": False, "cross_border": True}
+    if is_postgresql():
+        middle = sa.func.percentile_cont(0.5).within_group(duration)
+        values = rows(sa.select(*[middle if side is None else middle.filter(Case.cross_border.is_(side))
+                                  for side in sides.values()]).where(where))[0]
+        return {split: None if v is None else float(v) for split, v in zip(sides, values, strict=True)}
+    return {split: _middle_rows(where if side is None else sa.and_(where, Case.cross_border.is_(side)), groups)
+            for (split, side), groups in zip(sides.items(), by_split(groups).values(), strict=True)}
+
+
+def _middle_rows(where, groups: list) -> float | None:
+    """SQLite: the mean of the middle one or two durations, read from the whole days that hold them."""
+    n = total(groups)
+    if not n:
+        return None
+    first, wanted = (n - 1) // 2, 2 - n % 2
+    per_day: dict[int, int] = {}
+    for g in groups:
+        per_day[g.day] = per_day.get(g.day, 0) + g.n
+    before, low = 0, None
+    for day, count in sorted(per_day.items()):
+        if low is None and before + count > first:
+            low, skipped = day, before
+        before += count
+        if before >= first + wanted:
+            high = day
+            break
     duration = file_duration()
-    band = sa.case(*[(duration <= upper, i) for i, upper in enumerate(BANDS)], else_=len(BANDS))
-    counts = dict(rows(sa.select(band, sa.func.count()).where(scope.closed_with_outcome()).group_by(band)))
-    total = sum(counts.values())
-    lower = (0, *(b + 1 for b in BANDS))
+    middle = sa.select(duration.label("d")).where(where, duration > low - 1, duration <= high) \
+        .order_by(duration).limit(wanted).offset(first - skipped).subquery()
+    return float(scalar(sa.select(sa.func.avg(middle.c.d))))
+
+
+def bands(groups: list) -> list[dict]:
+    """How many mediations ended in each band of days (for the chart and its table)."""
+    def band(day: int) -> int:
+        return next((i for i, upper in enumerate(BANDS) if day <= upper), len(BANDS))
+
+    counted, lower = total(groups), (0, *(b + 1 for b in BANDS))
     return [{"low": lower[i], "high": BANDS[i] if i < len(BANDS) else None,
-             **ratio(counts.get(i, 0), total, "band_share")} for i in range(len(BANDS) + 1)]
+             **ratio(total(groups, lambda g, i=i: band(g.day) == i), counted, "band_share")}
+            for i in range(len(BANDS) + 1)]
 
 
-def trend(scope: Scope) -> list[dict]:
-    """Saisines, mediations closed with an outcome and their mean duration for the year and the four before,
-    in one pass over those years' files."""
-    years = list(range(scope.year - TREND_YEARS + 1, scope.year + 1))
-    duration, columns = file_duration(), []
-    for year in years:
-        start, end = year_bounds(year)
-        closed = sa.and_(Case.closed_at >= start, Case.closed_at < end, Case.state == "CLOSED",
-                         Case.outcome.is_not(None), Case.notified_at.is_not(None))
-        columns += [sa.func.count().filter(Case.received_at >= start, Case.received_at < end),
-                    sa.func.count().filter(closed), sa.func.avg(sa.case((closed, duration)))]
-    first, _ = year_bounds(years[0])
-    _, last = year_bounds(years[-1])
-    values = rows(sa.select(*columns).where(scope.files(
-        sa.or_(sa.and_(Case.received_at >= first, Case.received_at < last),
-               sa.and_(Case.closed_at >= first, Case.closed_at < last)))))[0]
-    return [{"year": year, "saisines": int(values[3 * i]), "closed": int(values[3 * i + 1]),
-             "mean_days": None if values[3 * i + 2] is None else round(float(values[3 * i + 2]), 2)}
-            for i, year in enumerate(years)]
+def trend(scope: Scope, received: int, groups: list) -> list[dict]:
+    """Saisines, mediations closed with an outcome and their mean duration for the year and the four before.
+    The year's own figures come from its passes (``received``: its saisines, ``groups``: :func:`closed`);
+    the years before are two grouped reads of their rows, by date of receipt and by date of closure."""
+    before = list(range(scope.year - TREND_YEARS + 1, scope.year))
+    first, start = year_bounds(before[0])[0], year_bounds(scope.year)[0]
+    saisines = dict(rows(_by_year(Case.received_at, before, scope.files(
+        Case.received_at >= first, Case.received_at < start))))
+    closings = {year: (n, mean) for year, n, mean in rows(_by_year(Case.closed_at, before, scope.files(
+        Case.closed_at >= first, Case.closed_at < start, Case.state == State.CLOSED, Case.outcome.is_not(None),
+        Case.notified_at.is_not(None)), with_mean=True))}
+    counted = total(groups)
+    saisines[scope.year] = received
+    closings[scope.year] = (counted, total(groups, value=lambda g: g.days) / counted if counted else None)
+    return [{"year": year, "saisines": int(saisines.get(year, 0)), "closed": int(closings.get(year, (0, None))[0]),
+             "mean_days": _two_decimals(closings.get(year, (0, None))[1])} for year in [*before, scope.year]]
+
+
+def _two_decimals(value) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _by_year(column, years: list[int], where, with_mean: bool = False):
+    """Rows matching ``where`` counted (and their mean duration) by the Paris year of ``column``."""
+    bucket = sa.case(*[(column < year_bounds(year)[1], year) for year in years[:-1]], else_=years[-1])
+    inner = sa.select(bucket.label("year"), file_duration().label("duration")).where(where).subquery()
+    mean = [sa.func.avg(inner.c.duration)] if with_mean else []
+    return sa.select(inner.c.year, sa.func.count(), *mean).group_by(inner.c.year)

@@ -1,4 +1,5 @@
-"""Intake figures: the funnel (R-STATS-1), saisines per month, refusals by legal ground (Table A, item 3)."""
+"""Intake figures: the funnel (R-STATS-1), saisines per month, refusals by legal ground (Table A, item 3),
+read from one grouped pass over the files received in the year (:func:`received`)."""
 
 from __future__ import annotations
 
@@ -10,37 +11,52 @@ from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.intake.models import IntakeItem
-from mediator_plugin.reports.figures.base import INTERRUPTED_STATES, Scope, count, ratio, rows, scalar
+from mediator_plugin.reports.figures.base import INTERRUPTED_STATES, Scope, count, ratio, rows, scalar, total
+
+# What the report tells the saisines apart by; there are as many groups as combinations that occur.
+RECEIVED_KEYS = (Case.cross_border, Case.party_type, Case.state, Case.notified_at.is_not(None).label("notified"),
+                 Case.outcome.is_not(None).label("has_outcome"), Case.inadmissibility_ground, Case.category,
+                 Case.subcategory, Case.channel, Case.department)
 
 
-def funnel(scope: Scope) -> dict:
+def received(scope: Scope) -> list:
+    """The files received in the year, of every party type, counted (``n``) by :data:`RECEIVED_KEYS`: one
+    read of the year's rows for the funnel, Table A items 1, 3 and 7, and the breakdowns."""
+    start, end = scope.bounds
+    return rows(sa.select(*RECEIVED_KEYS, sa.func.count().label("n"))
+                .where(Case.received_at >= start, Case.received_at < end).group_by(*RECEIVED_KEYS))
+
+
+def saisines(scope: Scope, groups: list) -> list:
+    """The groups of the statutory party types: the saisines (R-SCOPE-2)."""
+    return [g for g in groups if g.party_type in scope.statutory]
+
+
+def funnel(scope: Scope, groups: list) -> dict:
     """Requests in the intake queue → saisines → admitted → with an outcome, plus refused and interrupted.
 
     The stages after the saisine follow the files received in the year (a cohort), so they add up:
-    admitted = with an outcome + interrupted + still under way.
+    admitted = with an outcome + interrupted + still under way. ``groups``: :func:`received`.
     """
     start, end = scope.bounds
     contacts = scalar(sa.select(sa.func.count()).select_from(IntakeItem)
                       .where(IntakeItem.asked_at >= start, IntakeItem.asked_at < end))
-    received, refused, admitted, outcome, interrupted = rows(sa.select(
-        sa.func.count(),
-        sa.func.count().filter(Case.state == State.INADMISSIBLE),
-        sa.func.count().filter(Case.notified_at.is_not(None)),
-        sa.func.count().filter(Case.notified_at.is_not(None), Case.outcome.is_not(None)),
-        sa.func.count().filter(Case.notified_at.is_not(None), Case.state.in_(INTERRUPTED_STATES)),
-    ).where(scope.received()))[0]
-    non_statutory = scalar(sa.select(sa.func.count()).select_from(Case).where(
-        Case.received_at >= start, Case.received_at < end, Case.party_type.not_in(scope.statutory)))
+    statutory = saisines(scope, groups)
+    received_ = total(statutory)
+    refused = total(statutory, lambda g: g.state == State.INADMISSIBLE)
+    admitted = total(statutory, lambda g: g.notified)
+    outcome = total(statutory, lambda g: g.notified and g.has_outcome)
+    interrupted = total(statutory, lambda g: g.notified and g.state in INTERRUPTED_STATES)
     return {
         "contacts": count(contacts, "contacts"),
-        "saisines": count(received, "saisines"),
-        "refused": ratio(refused, received, "refused_share"),
-        "admitted": ratio(admitted, received, "admitted_share"),
+        "saisines": count(received_, "saisines"),
+        "refused": ratio(refused, received_, "refused_share"),
+        "admitted": ratio(admitted, received_, "admitted_share"),
         "with_outcome": ratio(outcome, admitted, "cohort_outcome"),
         "interrupted": ratio(interrupted, admitted, "cohort_interrupted"),
         "under_way": ratio(admitted - outcome - interrupted, admitted, "cohort_under_way"),
-        "before_admission": count(received - refused - admitted, "before_admission"),
-        "non_statutory": count(non_statutory, "non_statutory"),
+        "before_admission": count(received_ - refused - admitted, "before_admission"),
+        "non_statutory": count(total(groups, lambda g: g.party_type not in scope.statutory), "non_statutory"),
     }
 
 
@@ -50,21 +66,25 @@ def month_bounds(year: int) -> list[datetime]:
 
 
 def per_month(scope: Scope) -> list[int]:
-    """Saisines received in each month of the year (Paris months), in one pass over the year's files."""
+    """Saisines received in each month of the year (Paris months): twelve counts over ranges of the index
+    on the date of receipt, in one statement (cheaper than a month key in the grouped pass)."""
     b = month_bounds(scope.year)
-    columns = [sa.func.count().filter(Case.received_at >= b[i], Case.received_at < b[i + 1]) for i in range(12)]
-    return [int(n) for n in rows(sa.select(*columns).where(scope.received()))[0]]
+    months = [sa.select(sa.func.count()).select_from(Case)
+              .where(scope.files(Case.received_at >= b[i], Case.received_at < b[i + 1])).scalar_subquery()
+              for i in range(12)]
+    return [int(n) for n in rows(sa.select(*months))[0]]
 
 
-def refusals(scope: Scope, grounds: list[dict]) -> dict:
-    """Table A, item 3: refused / received, then each L612-2 ground / refused."""
-    received = scalar(sa.select(sa.func.count()).select_from(Case).where(scope.received()))
-    by_ground = dict(rows(sa.select(Case.inadmissibility_ground, sa.func.count())
-                          .where(scope.received(Case.state == State.INADMISSIBLE))
-                          .group_by(Case.inadmissibility_ground)))
+def refusals(split: list, grounds: list[dict]) -> dict:
+    """Table A, item 3: refused / received, then each L612-2 ground / refused (``split``: the saisines'
+    groups of one split)."""
+    by_ground: dict[str | None, int] = {}
+    for g in split:
+        if g.state == State.INADMISSIBLE:
+            by_ground[g.inadmissibility_ground] = by_ground.get(g.inadmissibility_ground, 0) + g.n
     refused = sum(by_ground.values())
     return {
-        "share": ratio(refused, received, "refused_share"),
+        "share": ratio(refused, total(split), "refused_share"),
         "by_ground": [{"code": g["code"], **ratio(by_ground.get(g["code"], 0), refused, "ground_share")}
                       for g in grounds],
     }
