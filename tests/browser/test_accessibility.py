@@ -45,7 +45,8 @@ def _screens(files):
         ("mediatrice", f"/console/dossiers/{files['admitted']}/acces"),
         ("facturation", "/correspondant/"), ("facturation", f"/correspondant/demandes/{files['request_id']}"),
         ("mediatrice", "/console/recommandations/"), ("mediatrice", "/console/recommandations/nouvelle"),
-        ("comex", "/console/pilotage/"), ("comex", "/console/rapports/"), ("agent-sav", "/console/"),
+        ("comex", "/console/pilotage/"), ("comex", "/console/rapports/"), ("mediatrice", "/console/rapports/"),
+        ("agent-sav", "/console/"),
     ]
 
 
