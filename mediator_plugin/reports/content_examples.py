@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from mediator_plugin.examples.models import FIELDS
 from mediator_plugin.examples.services import field_labels
 from mediator_plugin.reports import formatting as fmt
-from mediator_plugin.reports.blocks import Edition, Heading, Text
+from mediator_plugin.reports.blocks import Edition, Field, Heading, Text
 from mediator_plugin.reports.examples import examples_of
 
 
@@ -38,7 +38,7 @@ def _context(e: Edition, category: str | None) -> list[Text]:
     """The category's share of the year's saisines and the recommendations about it, when there are some."""
     lines = []
     share = next((c for c in e.figures["categories"] if category and c["code"] == category), None)
-    if share is not None:
+    if share is not None and share["value"] is not None:  # a share the public edition suppresses is not quoted
         lines.append(Text(_("This subject accounts for %(share)s of the saisines of the year.",
                             share=fmt.share(share)), "small"))
     recommendations = {r["reference"]: r for part in ("new", "follow_up") for r in e.figures["recommendations"][part]
@@ -50,10 +50,10 @@ def _context(e: Edition, category: str | None) -> list[Text]:
     return lines
 
 
-def _case(case: dict) -> list[Text]:
+def _case(case: dict) -> list:
     labels = field_labels()
     topic = " › ".join(label for label in (case["category_label"], case["subcategory_label"]) if label)
     story = [Text(case["title"], "lead"), Text(_("Category: %(topic)s · Year: %(year)s",
                                                  topic=topic or _("Other disputes"), year=case["year"]), "small")]
-    story += [Text(_("%(label)s: %(text)s", label=labels[name], text=case[name])) for name in FIELDS]
+    story += [Field(labels[name], case[name]) for name in FIELDS]
     return story

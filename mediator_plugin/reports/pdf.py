@@ -14,7 +14,7 @@ from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Paragr
 
 from mediator_plugin.core.pdf import ACCENT, CONTENT_WIDTH, pdf_text, stylesheet
 from mediator_plugin.reports import charts, document
-from mediator_plugin.reports.blocks import Chart, Contents, Cover, Grid, Heading, Text, Tiles
+from mediator_plugin.reports.blocks import Chart, Contents, Cover, Field, Grid, Heading, Text, Tiles
 from mediator_plugin.reports.editions import EDITIONS, blocks, metadata
 
 __all__ = ["EDITIONS", "render_edition"]
@@ -81,6 +81,8 @@ def _flowables(items: list) -> list:
             story.append(document.Heading(block.text, block.level))
         elif isinstance(block, Text):
             story.append(Paragraph(pdf_text(block.text), styles[block.style]))
+        elif isinstance(block, Field):
+            story.append(Paragraph(f"<b>{pdf_text(block.label + ' :')}</b> {pdf_text(block.text)}", styles["body"]))
         elif isinstance(block, Grid):
             story.append(_grid(block))
         elif isinstance(block, Chart):

@@ -30,8 +30,8 @@ def index():
 
 @requires(Permission.REPORT_PUBLISH)
 def publish(year: int):
-    """Publish the report of ``year`` as its next version (a correction needs its reason)."""
-    if not 2000 <= year <= paris_date(utcnow()).year:
+    """Publish the report of a finished ``year`` as its next version (a correction needs its reason)."""
+    if not 2000 <= year < paris_date(utcnow()).year:
         abort(404)
     reason = forms.text("reason")
     try:
@@ -90,10 +90,10 @@ def _exported_report(year: int, fmt: str) -> tuple[dict, str]:
 
 
 def _index_page(*, error: MediationError | None = None, error_year: int | None = None, reason: str = ""):
-    can_publish = current_identity().can(Permission.REPORT_PUBLISH)
-    years = snapshots.history(publication.listed_years(paris_date(utcnow()).year))
+    can_publish, this_year = current_identity().can(Permission.REPORT_PUBLISH), paris_date(utcnow()).year
+    years = snapshots.history(publication.listed_years(this_year))
     return render_template(
-        "reports/index.html", years=years, editions=EDITIONS, can_publish=can_publish,
+        "reports/index.html", years=years, this_year=this_year, editions=EDITIONS, can_publish=can_publish,
         missing=missing_r614_items(state().charter) if can_publish else [],
         error=error.message if error else None, error_year=error_year, reason=reason,
     ), error.status if error else 200

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from mediator_plugin import state
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core.audit import AuditEntry
-from mediator_plugin.core.db import db
+from mediator_plugin.core.calendar import paris_date
+from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.reports import publication, snapshots
 from mediator_plugin.reports.snapshots import ReportSnapshot
 from tests.reports.conftest import pdf_text
@@ -50,6 +51,9 @@ def test_mediator_publishes_then_corrects_with_a_reason(app, known_year, login):
     claire = _client(app, login, "mediatrice")
     page = claire.get(INDEX).get_data(as_text=True)
     assert "Publier le rapport de 2025" in page and "Non publié" in page
+    this_year = paris_date(utcnow()).year
+    assert f"pourra être publié à partir du 1er janvier {this_year + 1}" in page
+    assert _publish(claire, this_year).status_code == 404  # a year not over is not published
 
     first = _publish(claire, 2025)
     assert first.status_code == 303 and first.headers["Location"].endswith("/console/rapports/#y2025")
@@ -93,7 +97,8 @@ def test_executive_reads_and_downloads_but_cannot_publish(app, known_year, login
     assert html.status_code == 200 and html.mimetype == "text/html"
     body = html.get_data(as_text=True)
     # The console's CSP forbids inline style and script: the edition links the site's stylesheet.
-    assert 'href="/static/mediator/report.css"' in body and "<style" not in body and "style=" not in body and "<script" not in body
+    assert 'href="/static/mediator/report.css"' in body
+    assert "<style" not in body and "style=" not in body and "<script" not in body
     assert "Version 1, publiée le" in body
     assert "style-src 'self'" in html.headers["Content-Security-Policy"]
 
