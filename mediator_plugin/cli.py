@@ -106,16 +106,16 @@ def report_command(year, edition, fmt, version, out):
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write both editions, PDF and HTML, of the new version into this folder.")
 def publish_command(year, reason, published_by, out_dir):
-    """Freeze the figures of YEAR as a new published version of its report (R-REPORT-5)."""
+    """Freeze the figures and approved examples of YEAR as a new published version of its report (R-REPORT-5);
+    refused while an item the website must show (R614-1) is empty."""
     from mediator_plugin.core.db import db
     from mediator_plugin.core.errors import MissingField
-    from mediator_plugin.reports import snapshots
-    from mediator_plugin.reports.figures import compute
-    from mediator_plugin.reports.publication import render
+    from mediator_plugin.reports.publication import publish, render
 
     try:
-        snapshot = snapshots.publish(year, compute(year), published_by=published_by, reason=reason)
+        snapshot = publish(year, published_by=published_by, reason=reason)
     except MissingField as exc:
+        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     written = []

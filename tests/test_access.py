@@ -50,6 +50,8 @@ EXPECTED = {
     "mediator.proposals.preview": TEAM,
     "mediator.reports.index": TEAM | {"comex"},
     "mediator.reports.download": TEAM | {"comex"},
+    "mediator.reports.download_html": TEAM | {"comex"},
+    "mediator.reports.publish": {"mediatrice"},
     "mediator.dashboard.index": TEAM | {"comex"},
     "mediator.recommendations.index": TEAM | {"comex"},
     "mediator.recommendations.show": TEAM | {"comex"},

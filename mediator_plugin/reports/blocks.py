@@ -57,6 +57,14 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Field:
+    """A labelled paragraph, the label in bold (the seven fields of a case example)."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Grid:
     """A table: ``widths`` are fractions of the text width; ``right`` the right-aligned columns."""
 

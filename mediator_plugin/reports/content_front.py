@@ -1,5 +1,5 @@
 """The chapters around the figures: cover, contents, the mediator's letter, key figures, recommendations,
-case examples, method and provenance, annexes."""
+method and provenance, annexes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from mediator_plugin.core.pdf import CREATOR, fr_date, fr_number
 from mediator_plugin.reports import formatting as fmt
 from mediator_plugin.reports.blocks import Contents, Cover, Edition, Grid, Heading, Text, Tiles
-from mediator_plugin.reports.examples import published_examples
 
 
 def edition_title(name: str) -> str:
@@ -125,16 +124,6 @@ def recommendations(e: Edition) -> list:
         story.append(Grid(rows, widths, _("Follow-up of the recommendations issued before %(year)s", year=e.year)))
     else:
         story.append(Text(_("No earlier recommendation was still open at the start of the year.")))
-    return story
-
-
-def examples(e: Edition, snapshot: dict) -> list:
-    cases = published_examples(snapshot)
-    if not cases:
-        return []
-    story = [Heading(_("Cases in point"))]
-    for case in cases:
-        story += [Text(case["title"], "lead"), Text(case["summary"]), Text(case["outcome"], "small")]
     return story
 
 

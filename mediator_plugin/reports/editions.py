@@ -1,8 +1,9 @@
 """The two editions of the annual report, from one report (a published snapshot or live figures).
 
 The comex edition carries every number, the owners and due dates of the recommendations; the public
-edition reads the suppressed view of the same figures (:func:`~mediator_plugin.reports.suppression.public_view`),
-the case examples and the charter. Both are the same list of blocks, rendered to PDF or HTML.
+edition reads the suppressed view of the same figures (:func:`~mediator_plugin.reports.suppression.public_view`)
+and adds the charter; both print the anonymised case examples the report carries. Both are the same list
+of blocks, rendered to PDF or HTML.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from mediator_plugin.reports import content_activity as activity
 from mediator_plugin.reports import content_front as front
 from mediator_plugin.reports.blocks import Edition
+from mediator_plugin.reports.content_examples import examples
 from mediator_plugin.reports.content_legal import table_a
 from mediator_plugin.reports.suppression import public_view
 
@@ -28,12 +30,10 @@ def edition_of(report: dict, name: str) -> Edition:
 def blocks(report: dict, name: str) -> list:
     """Every block of the edition ``name`` of ``report``, in reading order."""
     e = edition_of(report, name)
-    story = [*front.front(e), *front.letter(e), *front.key_figures(e), *table_a(e), *activity.activity(e),
-             *activity.results(e), *activity.departments(e), *activity.independence(e), *activity.trend(e),
-             *front.recommendations(e)]
-    if e.public:
-        story += front.examples(e, report)
-    return [*story, *front.method(e), *front.annexes(e)]
+    # The case examples follow the recommendations, as in the reports of other mediators (§2.1).
+    return [*front.front(e), *front.letter(e), *front.key_figures(e), *table_a(e), *activity.activity(e),
+            *activity.results(e), *activity.departments(e), *activity.independence(e), *activity.trend(e),
+            *front.recommendations(e), *examples(e), *front.method(e), *front.annexes(e)]
 
 
 def metadata(report: dict, name: str) -> dict:

@@ -12,14 +12,12 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from mediator_plugin.core.charter import Charter
 from mediator_plugin.core.pdf import ACCENT, CONTENT_WIDTH, pdf_text, stylesheet
 from mediator_plugin.reports import charts, document
-from mediator_plugin.reports.blocks import Chart, Contents, Cover, Grid, Heading, Text, Tiles
+from mediator_plugin.reports.blocks import Chart, Contents, Cover, Field, Grid, Heading, Text, Tiles
 from mediator_plugin.reports.editions import EDITIONS, blocks, metadata
-from mediator_plugin.reports.snapshots import live_report
 
-__all__ = ["EDITIONS", "render_edition", "render_report"]
+__all__ = ["EDITIONS", "render_edition"]
 STRIPE = colors.HexColor("#EEF2F7")
 
 
@@ -83,6 +81,8 @@ def _flowables(items: list) -> list:
             story.append(document.Heading(block.text, block.level))
         elif isinstance(block, Text):
             story.append(Paragraph(pdf_text(block.text), styles[block.style]))
+        elif isinstance(block, Field):
+            story.append(Paragraph(f"<b>{pdf_text(block.label + ' :')}</b> {pdf_text(block.text)}", styles["body"]))
         elif isinstance(block, Grid):
             story.append(_grid(block))
         elif isinstance(block, Chart):
@@ -102,9 +102,3 @@ def render_edition(report: dict, edition: str) -> bytes:
     meta = metadata(report, edition)
     footer = f"{meta['title']} · {meta['subject'].split(' — ')[0]}"
     return document.render(story, footer=footer, **meta)
-
-
-def render_report(figures: dict, *, charter: Charter, edition: str) -> bytes:
-    """A provisional edition from live ``figures`` (:func:`~mediator_plugin.reports.figures.compute`)."""
-    del charter  # the figures carry the charter's version, text and labels
-    return render_edition(live_report(figures), edition)

@@ -1,10 +1,23 @@
-"""Which report an edition is printed from: the latest published snapshot of the year, else the live
-figures marked provisional; and an edition in either format."""
+"""Which report an edition is printed from — the latest published snapshot of the year, else the live
+figures marked provisional — an edition in either format, and publication itself, the same from the
+command line and from the console."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
+from mediator_plugin import state
+from mediator_plugin.core.errors import MissingField
+from mediator_plugin.public.archive import published_years
+from mediator_plugin.public.r614 import missing_r614_items
 from mediator_plugin.reports import snapshots
+from mediator_plugin.reports.examples import with_examples
 from mediator_plugin.reports.figures import compute
+
+
+def report_figures(year: int) -> dict:
+    """Everything a report of ``year`` prints from the data: the figures and the examples approved today."""
+    return with_examples(compute(year), year)
 
 
 def current_report(year: int, version: int | None = None) -> dict:
@@ -15,15 +28,35 @@ def current_report(year: int, version: int | None = None) -> dict:
             raise LookupError(f"the report of {year} has no version {version}")
         return chosen.as_report()
     latest = snapshots.latest(year)
-    return latest.as_report() if latest else snapshots.live_report(compute(year))
+    return latest.as_report() if latest else snapshots.live_report(report_figures(year))
 
 
-def render(report: dict, edition: str, fmt: str = "pdf") -> bytes:
-    """The edition as bytes: PDF, or UTF-8 HTML."""
+def publish(year: int, *, published_by: str, reason: str | None = None) -> snapshots.ReportSnapshot:
+    """Freeze the report of ``year`` — figures and approved examples — as its next version.
+
+    Refused (:class:`MissingField`) while an item the website must show is empty (R-WEB-1): the report
+    is published on that website, and the CECMC reads both together. The caller commits.
+    """
+    missing = missing_r614_items(state().charter)
+    if missing:
+        raise MissingField(_("Publication is refused while items the mediator's website must show are empty: "
+                             "%(items)s. Complete them in the charter (charter/mediator.toml or rules.toml), then "
+                             "publish again.", items=", ".join(missing)), field="charter")
+    return snapshots.publish(year, report_figures(year), published_by=published_by, reason=reason)
+
+
+def listed_years(this_year: int) -> list[int]:
+    """The years the console offers, newest first: the last five and every year with a published report."""
+    return sorted({*range(this_year, this_year - 5, -1), *published_years()}, reverse=True)
+
+
+def render(report: dict, edition: str, fmt: str = "pdf", *, stylesheet_url: str | None = None) -> bytes:
+    """The edition as bytes: PDF, or UTF-8 HTML (linking ``stylesheet_url`` instead of inlining the style
+    when served by the application, whose CSP forbids inline style)."""
     if fmt == "html":
         from mediator_plugin.reports.html import render_html
 
-        return render_html(report, edition).encode("utf-8")
+        return render_html(report, edition, stylesheet_url=stylesheet_url).encode("utf-8")
     from mediator_plugin.reports.pdf import render_edition
 
     return render_edition(report, edition)

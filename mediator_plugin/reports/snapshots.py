@@ -10,6 +10,11 @@ reason; every edition of a version is generated from that snapshot alone and sta
 without the moment they were computed. The figures, not the raw rows, because they are what a reader
 relies on: recomputing them later and comparing hashes shows whether a correction is needed, the
 hash is the same on SQLite and PostgreSQL, and it costs nothing for 200,000 files.
+
+The figures include the anonymised case examples approved at publication (``figures["examples"]``,
+see :mod:`mediator_plugin.reports.examples`), so the hash covers everything the editions print from
+the data: withdrawing an example later changes nothing in the published version, and only a new
+version, with its reason, can take it out.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, defer, mapped_column
 
 from mediator_plugin.core import audit
 from mediator_plugin.core.db import UTCDateTime, db, utcnow
@@ -85,6 +90,16 @@ def versions(year: int) -> list[ReportSnapshot]:
     """Every published version of ``year``, oldest first."""
     return list(db.session.scalars(sa.select(ReportSnapshot).where(ReportSnapshot.year == year)
                                    .order_by(ReportSnapshot.version)))
+
+
+def history(years: list[int]) -> dict[int, list[ReportSnapshot]]:
+    """The published versions of each of ``years``, oldest first, their figures left unread (for a list)."""
+    found: dict[int, list[ReportSnapshot]] = {year: [] for year in years}
+    query = (sa.select(ReportSnapshot).options(defer(ReportSnapshot.figures)).where(ReportSnapshot.year.in_(years))
+             .order_by(ReportSnapshot.year, ReportSnapshot.version))
+    for snapshot in db.session.scalars(query):
+        found[snapshot.year].append(snapshot)
+    return found
 
 
 def live_report(figures: dict) -> dict:

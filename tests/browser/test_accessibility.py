@@ -9,7 +9,9 @@ import sqlalchemy as sa
 
 from mediator_plugin.cases import instruction
 from mediator_plugin.cases.models import ObservationRequest
-from mediator_plugin.core.db import db
+from mediator_plugin.core.calendar import paris_date
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.reports import publication
 from tests.support.factories import admitted_case, new_case
 from tests.support.servers import serve
 
@@ -26,10 +28,11 @@ def _login(page, base, sub):
 
 @pytest.fixture
 def files(app, people):
-    """An admitted file with a request to billing, and a file just received."""
+    """An admitted file with a request to billing, a file just received, and last year's report published."""
     admitted = admitted_case(people.gestionnaire)
     instruction.request_observations(admitted, people.gestionnaire, department="billing", question="Observations ?")
     received = new_case(people.gestionnaire)
+    publication.publish(paris_date(utcnow()).year - 1, published_by="mediatrice")
     db.session.commit()
     request_id = db.session.execute(sa.select(ObservationRequest.id)).scalar_one()
     return {"admitted": admitted.reference, "received": received.reference, "request_id": request_id}
@@ -45,7 +48,8 @@ def _screens(files):
         ("mediatrice", f"/console/dossiers/{files['admitted']}/acces"),
         ("facturation", "/correspondant/"), ("facturation", f"/correspondant/demandes/{files['request_id']}"),
         ("mediatrice", "/console/recommandations/"), ("mediatrice", "/console/recommandations/nouvelle"),
-        ("comex", "/console/pilotage/"), ("comex", "/console/rapports/"), ("agent-sav", "/console/"),
+        ("comex", "/console/pilotage/"), ("comex", "/console/rapports/"), ("mediatrice", "/console/rapports/"),
+        ("agent-sav", "/console/"),
     ]
 
 
