@@ -60,7 +60,7 @@ class Filed:
 
 
 def new_tracking_code() -> str:
-    """``XXXX-XXXX-XXXX-XXXX``, 80 random bits."""
+    """Four groups of four Crockford base-32 characters (80 random bits), e.g. ``7K2M-Q9TD-…``."""
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(16))
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
