@@ -79,11 +79,16 @@ def _import_models() -> None:
     from mediator_plugin.core import operations as _operations  # noqa: F401
     from mediator_plugin.core import outbox as _outbox  # noqa: F401
     from mediator_plugin.core import staff as _staff  # noqa: F401
+    from mediator_plugin.core.db import db
     from mediator_plugin.examples import models as _examples  # noqa: F401
     from mediator_plugin.intake import models as _intake  # noqa: F401
     from mediator_plugin.proposals import models as _proposals  # noqa: F401
     from mediator_plugin.recommendations import models as _recommendations  # noqa: F401
+    from mediator_plugin.reports import facts
     from mediator_plugin.reports import snapshots as _snapshots  # noqa: F401
+
+    # The report's derived columns follow every change of a file, whatever writes it.
+    facts.listen(db.session)
 
 
 def state() -> MediatorState:

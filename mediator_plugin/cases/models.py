@@ -50,6 +50,14 @@ class Case(db.Model):
     agreement_text: Mapped[str | None] = mapped_column(sa.Text)
     late_reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    # Derived from the columns above and the file's records for the annual report; written only by
+    # reports/facts.py, after every flush that touches the file.
+    received_year: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    ended_year: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    consumer_answer: Mapped[str | None] = mapped_column(sa.String(16))
+    company_answer: Mapped[str | None] = mapped_column(sa.String(16))
+    amicable_implementation: Mapped[str | None] = mapped_column(sa.String(16))
+
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - two console users never overwrite each other

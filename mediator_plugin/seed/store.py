@@ -16,6 +16,7 @@ from mediator_plugin.cases.models import (
     TimelineEvent,
 )
 from mediator_plugin.proposals.models import Implementation, PartyAnswer, Proposal
+from mediator_plugin.reports.facts import refresh as refresh_facts
 
 MODELS = (Case, Party, TicketCopy, ConflictDeclaration, ObservationRequest, Extension, Proposal, PartyAnswer,
           Implementation, TimelineEvent)  # parents first, so every foreign key finds its row
@@ -39,11 +40,13 @@ def insert_json(connection: sa.Connection, table: sa.Table, payload: str) -> Non
 
 
 def store_chunk(engine: sa.Engine, payloads: dict, counters: dict, stored_years: set) -> None:
-    """Write one chunk in its own transaction: rows, reference counters, id sequences (PostgreSQL)."""
+    """Write one chunk in its own transaction: rows, the report's derived columns, reference counters, id
+    sequences (PostgreSQL)."""
     counter = ReferenceCounter.__table__
     with engine.begin() as connection:
         for model in (model for model in MODELS if model in payloads):
             insert_json(connection, model.__table__, payloads[model])
+        refresh_facts(connection, Case.received_year.is_(None))  # the files of this chunk
         for year, last in sorted(counters.items()):
             if year in stored_years:
                 connection.execute(sa.update(counter).where(counter.c.year == year).values(last=last))

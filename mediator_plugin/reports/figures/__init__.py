@@ -79,7 +79,7 @@ def compute(year: int) -> dict:
         "categories": categories(received_groups, charter.rules["categories"]),
         "channels": channels(received_groups),
         "departments": departments(received_groups, sorted(settings["departments"])),
-        "answers": answers_by_department(scope),
+        "answers": answers_by_department(ended_groups),
         "reminders": reminders(scope),
         "accesses": accesses(scope),
         "duration_bands": duration_figures.bands(closed_groups),

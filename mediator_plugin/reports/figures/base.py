@@ -91,14 +91,12 @@ class Scope:
         return sa.and_(Case.party_type.in_(self.statutory), *more)
 
     def received(self, *more):
-        """Files received in the year: the saisines."""
-        start, end = self.bounds
-        return self.files(Case.received_at >= start, Case.received_at < end, *more)
+        """Files received in the year (Paris): the saisines."""
+        return self.files(Case.received_year == self.year, *more)
 
     def ended(self, *more):
         """Files whose procedure ended in the year (closure, refusal or interruption)."""
-        start, end = self.bounds
-        return self.files(Case.closed_at >= start, Case.closed_at < end, *more)
+        return self.files(Case.ended_year == self.year, *more)
 
     def closed_with_outcome(self, *more):
         """Mediations closed in the year with an outcome: the base of durations and results."""

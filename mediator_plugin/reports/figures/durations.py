@@ -19,7 +19,6 @@ from mediator_plugin.reports.figures.base import (
     rows,
     scalar,
     total,
-    year_bounds,
 )
 
 # Upper bounds (days, inclusive) of the distribution's bands; the last band is open.
@@ -106,14 +105,14 @@ def bands(groups: list) -> list[dict]:
 def trend(scope: Scope, received: int, groups: list) -> list[dict]:
     """Saisines, mediations closed with an outcome and their mean duration for the year and the four before.
     The year's own figures come from its passes (``received``: its saisines, ``groups``: :func:`closed`);
-    the years before are two grouped reads of their rows, by date of receipt and by date of closure."""
+    the years before are two grouped reads of their rows, by year of receipt and by year of closure."""
     before = list(range(scope.year - TREND_YEARS + 1, scope.year))
-    first, start = year_bounds(before[0])[0], year_bounds(scope.year)[0]
-    saisines = dict(rows(_by_year(Case.received_at, before, scope.files(
-        Case.received_at >= first, Case.received_at < start))))
-    closings = {year: (n, mean) for year, n, mean in rows(_by_year(Case.closed_at, before, scope.files(
-        Case.closed_at >= first, Case.closed_at < start, Case.state == State.CLOSED, Case.outcome.is_not(None),
-        Case.notified_at.is_not(None)), with_mean=True))}
+    saisines = dict(rows(sa.select(Case.received_year, sa.func.count())
+                         .where(scope.files(Case.received_year.in_(before))).group_by(Case.received_year)))
+    closings = {year: (n, mean) for year, n, mean in rows(
+        sa.select(Case.ended_year, sa.func.count(), sa.func.avg(file_duration()))
+        .where(scope.files(Case.ended_year.in_(before), Case.state == State.CLOSED, Case.outcome.is_not(None),
+                           Case.notified_at.is_not(None))).group_by(Case.ended_year))}
     counted = total(groups)
     saisines[scope.year] = received
     closings[scope.year] = (counted, total(groups, value=lambda g: g.days) / counted if counted else None)
@@ -123,11 +122,3 @@ def trend(scope: Scope, received: int, groups: list) -> list[dict]:
 
 def _two_decimals(value) -> float | None:
     return None if value is None else round(float(value), 2)
-
-
-def _by_year(column, years: list[int], where, with_mean: bool = False):
-    """Rows matching ``where`` counted (and their mean duration) by the Paris year of ``column``."""
-    bucket = sa.case(*[(column < year_bounds(year)[1], year) for year in years[:-1]], else_=years[-1])
-    inner = sa.select(bucket.label("year"), file_duration().label("duration")).where(where).subquery()
-    mean = [sa.func.avg(inner.c.duration)] if with_mean else []
-    return sa.select(inner.c.year, sa.func.count(), *mean).group_by(inner.c.year)

@@ -1,6 +1,6 @@
-"""Results: interruptions (item 4), outcomes and the amicable share (item 8), implementation (item 6),
-read from one grouped pass over the admitted mediations that ended in the year (:func:`ended`); and the
-parties' answers per department (R-STATS-4)."""
+"""Results: interruptions (item 4), outcomes and the amicable share (item 8), implementation (item 6) and
+the parties' answers per department (R-STATS-4), read from one grouped pass over the admitted mediations
+that ended in the year (:func:`ended`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.workflow import State
-from mediator_plugin.proposals.models import Implementation, PartyAnswer, Proposal
 from mediator_plugin.reports.figures.base import INTERRUPTED_STATES, Scope, ratio, rows, total
 
 FAVOURS_CONSUMER = ("FULLY_FAVOURABLE_CONSUMER", "PARTLY_FAVOURABLE")
@@ -16,40 +15,20 @@ FAVOURS_PROFESSIONAL = ("UNFAVOURABLE_CONSUMER",)
 IMPLEMENTATION_STATUSES = ("done", "partial", "not_done", "unknown")
 
 
-def accepted_by_both():
-    """Whether the consumer and the company both accepted the file's current signed proposal: two counts
-    on the file's row, each a seek in the proposals' and answers' indexes. (A count of distinct parties
-    makes SQLite sort for every row; EXISTS lets PostgreSQL hash every answer of every year.)"""
-    def accepted(party: str):
-        return sa.select(sa.func.count()).select_from(Proposal) \
-            .join(PartyAnswer, PartyAnswer.proposal_id == Proposal.id) \
-            .where(Proposal.case_id == Case.id, Proposal.superseded.is_(False), Proposal.signed_at.is_not(None),
-                   PartyAnswer.party == party, PartyAnswer.answer == "accepted").scalar_subquery() > 0
-
-    return sa.and_(accepted("consumer"), accepted("company"))
-
-
-def latest_implementation():
-    """The status of the file's latest implementation record, "unknown" without one."""
-    latest = sa.select(Implementation.status).where(Implementation.case_id == Case.id) \
-        .order_by(Implementation.id.desc()).limit(1).scalar_subquery()
-    return sa.func.coalesce(latest, "unknown")
+# In the order of the index on the year of the end (migration 0008), so that SQLite reads the groups in order.
+ENDED_KEYS = (Case.cross_border, Case.state, Case.outcome, Case.amicable_implementation.label("implementation"),
+              Case.resolution_mode, Case.department, Case.consumer_answer, Case.company_answer)
 
 
 def ended(scope: Scope) -> list:
-    """Admitted mediations closed or interrupted in the year, counted (``n``) by side of the split, state,
-    outcome and ``implementation``: for a mediation closed with an outcome and resolved amicably (an
-    agreement, or a proposal both parties accepted), the status of its latest implementation record;
-    otherwise None. The subqueries run only on the rows closed with an outcome."""
-    amicable = sa.and_(Case.state == State.CLOSED, Case.outcome.is_not(None),
-                       sa.or_(Case.resolution_mode == "agreement", accepted_by_both()))
-    # Grouping the subquery's columns lets PostgreSQL group by expressions that carry bound parameters.
-    inner = sa.select(Case.cross_border, Case.state, Case.outcome,
-                      sa.case((amicable, latest_implementation())).label("implementation")) \
-        .where(scope.ended(Case.notified_at.is_not(None), Case.state.in_((State.CLOSED, *INTERRUPTED_STATES)))) \
-        .subquery()
-    keys = (inner.c.cross_border, inner.c.state, inner.c.outcome, inner.c.implementation)
-    return rows(sa.select(*keys, sa.func.count().label("n")).group_by(*keys))
+    """Admitted mediations closed or interrupted in the year, counted (``n``) by :data:`ENDED_KEYS`: the side
+    of the split, the state, the outcome, ``implementation`` (for a mediation resolved amicably, the status of
+    its latest implementation record, see :mod:`mediator_plugin.reports.facts`; otherwise None), and for
+    the parties' answers, the department and each party's answer to the current proposal."""
+    return rows(sa.select(*ENDED_KEYS, sa.func.count().label("n"))
+                .where(scope.ended(Case.notified_at.is_not(None),
+                                   Case.state.in_((State.CLOSED, *INTERRUPTED_STATES))))
+                .group_by(*ENDED_KEYS))
 
 
 def _closed_with_outcome(g) -> bool:
@@ -100,21 +79,18 @@ def implementation(split: list) -> dict:
     }
 
 
-def answers_by_department(scope: Scope) -> dict:
-    """R-STATS-4: each party's answers to the current proposal, for the files closed in the year after a
-    proposal, per department and overall (one GROUP BY)."""
-    grouped = rows(
-        sa.select(Case.department, PartyAnswer.party, PartyAnswer.answer, sa.func.count())
-        .select_from(Case).join(Proposal, Proposal.case_id == Case.id)
-        .join(PartyAnswer, PartyAnswer.proposal_id == Proposal.id)
-        .where(scope.closed_with_outcome(Case.resolution_mode == "proposal"), Proposal.superseded.is_(False),
-               Proposal.signed_at.is_not(None))
-        .group_by(Case.department, PartyAnswer.party, PartyAnswer.answer))
+def answers_by_department(split: list) -> dict:
+    """R-STATS-4: each party's answer to the current proposal, for the mediations closed in the year after a
+    proposal, per department and overall (``split``: the groups of :func:`ended` of every file)."""
     tally: dict[str, dict[tuple[str, str], int]] = {}
-    for department, party, answer, n in grouped:  # a few rows per department, not per file
-        for key in (department or "", "*"):
+    for g in split:  # a few groups per department, not per file
+        if not (_closed_with_outcome(g) and g.resolution_mode == "proposal"):
+            continue
+        for key in (g.department or "", "*"):
             cell = tally.setdefault(key, {})
-            cell[(party, answer)] = cell.get((party, answer), 0) + n
+            for party, answer in (("consumer", g.consumer_answer), ("company", g.company_answer)):
+                if answer is not None:
+                    cell[(party, answer)] = cell.get((party, answer), 0) + g.n
 
     def rates(cell: dict) -> dict:
         company = sum(n for (party, _), n in cell.items() if party == "company")
@@ -125,4 +101,3 @@ def answers_by_department(scope: Scope) -> dict:
 
     overall = rates(tally.pop("*", {}))
     return {"overall": overall, "departments": {code: rates(cell) for code, cell in sorted(tally.items())}}
-

@@ -1,0 +1,109 @@
+"""The report's derived columns on each file (reports/facts.py) follow the file through the real services,
+whatever writes the records, and the bulk refresh gives the same values (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases.models import Case
+from mediator_plugin.core.db import db
+from mediator_plugin.proposals import services as proposals
+from mediator_plugin.reports import facts
+from mediator_plugin.reports.figures import compute
+from tests.support.factories import SECTIONS, admitted_case, new_case
+
+
+def _facts(case: Case) -> dict:
+    row = db.session.execute(sa.select(*[getattr(Case, name) for name in facts.FACTS])
+                             .where(Case.id == case.id)).one()
+    return dict(zip(facts.FACTS, row, strict=True))
+
+
+def _to_answers(case, people, *, consumer: str, company: str) -> None:
+    handler = people.gestionnaire
+    proposals.save_proposal(case, handler, **SECTIONS)
+    proposals.sign_proposal(case, people.mediatrice, outcome="FULLY_FAVOURABLE_CONSUMER")
+    db.session.commit()
+    today = date.today()
+    proposals.record_answer(case, handler, party="consumer", answer=consumer, answered_on=today, channel="email")
+    proposals.record_answer(case, handler, party="company", answer=company, answered_on=today, channel="email",
+                            reason="Nous maintenons notre position." if company == "refused" else None)
+    db.session.commit()
+
+
+def test_facts_follow_a_file_accepted_implemented_and_closed(app, people):
+    """Does a file closed after a proposal both parties accepted carry its years, both answers and the status of
+    its latest implementation record, and is it counted so in the year's figures?"""
+    case = admitted_case(people.gestionnaire)
+    year = case.received_at.year
+    assert _facts(case) == {"received_year": year, "ended_year": None, "consumer_answer": None,
+                            "company_answer": None, "amicable_implementation": None}
+    _to_answers(case, people, consumer="accepted", company="accepted")
+    assert _facts(case)["company_answer"] == "accepted"
+    assert _facts(case)["amicable_implementation"] is None  # not closed yet
+    for status in ("partial", "done"):
+        proposals.record_implementation(case, people.facturation, status=status, done_on=date.today())
+        db.session.commit()
+    services.close(case, people.gestionnaire)
+    db.session.commit()
+    assert _facts(case) == {"received_year": year, "ended_year": case.closed_at.year, "consumer_answer": "accepted",
+                            "company_answer": "accepted", "amicable_implementation": "done"}
+    figures = compute(year)
+    assert figures["table_a"]["all"]["implementation"]["implemented"]["numerator"] == 1
+    assert figures["answers"]["overall"]["company_followed"]["numerator"] == 1
+
+
+def test_a_refused_proposal_is_not_amicable(app, people):
+    """Does a proposal the company refused leave the file without an implementation status, its refusal counted?"""
+    case = admitted_case(people.gestionnaire)
+    _to_answers(case, people, consumer="accepted", company="refused")
+    services.close(case, people.gestionnaire)
+    db.session.commit()
+    assert _facts(case)["amicable_implementation"] is None
+    assert _facts(case)["company_answer"] == "refused"
+    figures = compute(case.received_at.year)
+    assert figures["answers"]["overall"]["company_followed"]["value"] == 0
+    assert figures["table_a"]["all"]["results"]["amicable"]["numerator"] == 0
+
+
+def test_an_agreement_without_implementation_record_is_unknown(app, people):
+    """Is a mediation closed on an agreement, with no implementation recorded, counted as unknown (Table A, 6)?"""
+    case = admitted_case(people.gestionnaire)
+    instruction.record_agreement(case, people.gestionnaire, text="Remboursement de 59,90 € sous 15 jours.")
+    services.close(case, people.gestionnaire)
+    db.session.commit()
+    assert _facts(case)["amicable_implementation"] == "unknown"
+
+
+@pytest.mark.parametrize("moment, year", [
+    (datetime(2025, 12, 31, 22, 59, tzinfo=UTC), 2025),  # 23:59 in Paris
+    (datetime(2025, 12, 31, 23, 0, tzinfo=UTC), 2026),  # midnight in Paris
+    (datetime(2025, 6, 30, 22, 30, tzinfo=UTC), 2025),  # summer time: 00:30 on 1 July
+])
+def test_year_of_receipt_is_the_paris_year(app, people, moment, year):
+    """Is a file received late on New Year's Eve in UTC counted in the year it was received in Paris?"""
+    with freeze_time(moment):
+        case = new_case(people.gestionnaire)
+        services.declare_inadmissible(case, people.gestionnaire, ground="MANIFESTLY_UNFOUNDED_OR_ABUSIVE")
+        db.session.commit()
+    assert _facts(case)["received_year"] == year and _facts(case)["ended_year"] == year
+
+
+def test_bulk_refresh_gives_what_the_services_wrote(app, people):
+    """Does the statement the seed and the migration run recompute exactly what the flushes wrote?"""
+    accepted, refused = admitted_case(people.gestionnaire), admitted_case(people.gestionnaire)
+    _to_answers(accepted, people, consumer="accepted", company="accepted")
+    _to_answers(refused, people, consumer="refused", company="accepted")
+    for case in (accepted, refused):
+        services.close(case, people.gestionnaire)
+    db.session.commit()
+    written = [_facts(case) for case in (accepted, refused)]
+    db.session.execute(sa.update(Case).values(**dict.fromkeys(facts.FACTS)))
+    facts.refresh(db.session.connection())
+    db.session.commit()
+    assert [_facts(case) for case in (accepted, refused)] == written
