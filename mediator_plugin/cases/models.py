@@ -57,6 +57,9 @@ class Case(db.Model):
     consumer_answer: Mapped[str | None] = mapped_column(sa.String(16))
     company_answer: Mapped[str | None] = mapped_column(sa.String(16))
     amicable_implementation: Mapped[str | None] = mapped_column(sa.String(16))
+    duration_days: Mapped[float | None] = mapped_column(sa.Float)
+    duration_day: Mapped[int | None] = mapped_column(sa.Integer)
+    extended: Mapped[bool | None] = mapped_column(sa.Boolean)
 
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)

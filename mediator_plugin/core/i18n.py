@@ -48,7 +48,8 @@ def catalog():
     """
     if not has_app_context():
         return get_translations()
-    locale = get_locale()
+    # Flask-Babel keeps the request's locale (or the one force_locale set) on g._flask_babel.
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
     cached = g.get("_mediator_catalog")
     if cached is None or cached[0] is not locale:
         cached = g._mediator_catalog = (locale, get_translations())

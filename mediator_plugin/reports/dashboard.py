@@ -18,7 +18,7 @@ from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.db import db
 from mediator_plugin.proposals.models import PartyAnswer, Proposal
 from mediator_plugin.recommendations.models import STATUSES, Recommendation
-from mediator_plugin.reports.figures import days_between, year_bounds
+from mediator_plugin.reports.figures import year_bounds
 
 WITHIN_DAYS = 90  # R-STATS-5: the legal 90 days of R612-5
 
@@ -105,7 +105,7 @@ def follow_rates(year: int) -> dict[str | None, dict]:
 def durations(year: int) -> dict:
     """Calendar days from the notice of seizure to the end, for the files closed in ``year`` with an outcome:
     count, mean, median and how many ended within 90 days (R-STATS-5)."""
-    days = days_between(Case.notified_at, Case.closed_at)
+    days = Case.duration_days  # reports/facts.py
     closed = sa.and_(_within(Case.closed_at, year), Case.state == State.CLOSED, Case.outcome.is_not(None),
                      Case.notified_at.is_not(None), _statutory())
     count, mean, within = db.session.execute(

@@ -11,10 +11,13 @@ and implementations. So each file carries a few derived columns, always recomput
 - ``consumer_answer`` and ``company_answer``: each party's answer to the file's current signed proposal;
 - ``amicable_implementation``: for a mediation closed with an outcome and resolved amicably (an agreement,
   or a proposal both parties accepted), the status of its latest implementation record, ``unknown``
-  without one (Table A, item 6); NULL otherwise.
+  without one (Table A, item 6); NULL otherwise;
+- ``duration_days``, ``duration_day`` and ``extended``: for an admitted file that ended, the days from the
+  notice of seizure to the end (R-DEADLINE-5), the same rounded up to whole days (the limit and the bands
+  are whole days), and whether the deadline was extended (R-DEADLINE-4).
 
-:func:`listen` recomputes them after every flush that touched a file, a proposal, an answer or an
-implementation record, whatever wrote it; bulk writers (the seed, the migration) call :func:`refresh`.
+:func:`listen` recomputes them after every flush that touched a file, a proposal, an answer, an
+implementation record or an extension, whatever wrote it; bulk writers (the seed, the migration) call :func:`refresh`.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from mediator_plugin.cases.models import Case
+from mediator_plugin.cases.models import Case, Extension
 from mediator_plugin.cases.workflow import ENDED, State
 from mediator_plugin.proposals.models import Implementation, PartyAnswer, Proposal
 
-FACTS = ("received_year", "ended_year", "consumer_answer", "company_answer", "amicable_implementation")
+FACTS = ("received_year", "ended_year", "consumer_answer", "company_answer", "amicable_implementation",
+         "duration_days", "duration_day", "extended")
 
 
 def paris_year(column, dialect: str):
@@ -36,6 +40,22 @@ def paris_year(column, dialect: str):
     if dialect == "postgresql":
         return sa.cast(sa.extract("year", column + sa.text("interval '1 hour'")), sa.SmallInteger)
     return sa.cast(sa.func.strftime("%Y", column, "+1 hour"), sa.Integer)
+
+
+def days_between(start, end, dialect: str):
+    """SQL: the days (fractional) from ``start`` to ``end``."""
+    if dialect == "postgresql":
+        return sa.extract("epoch", end - start) / 86400.0
+    return sa.func.julianday(end) - sa.func.julianday(start)
+
+
+def ceiling(expression, dialect: str):
+    """SQL: the smallest whole number ≥ ``expression``. SQLite has ``ceil`` only when built with its math
+    functions: the truncation, plus one when it is below."""
+    if dialect == "postgresql":
+        return sa.cast(sa.func.ceil(expression), sa.Integer)
+    truncated = sa.cast(expression, sa.Integer)
+    return truncated + sa.case((expression > truncated, 1), else_=0)
 
 
 def _answer(party: str):
@@ -58,12 +78,17 @@ def refresh(connection: sa.Connection, where=None) -> None:
     """Recompute the derived columns of the files matching ``where`` (every file when None)."""
     dialect = connection.dialect.name
     ended = Case.state.in_(sorted(ENDED))
+    admitted_and_ended = sa.and_(ended, Case.closed_at.is_not(None), Case.notified_at.is_not(None))
+    duration = days_between(Case.notified_at, Case.closed_at, dialect)
     statement = sa.update(Case.__table__).values(
         received_year=paris_year(Case.received_at, dialect),
         ended_year=sa.case((sa.and_(ended, Case.closed_at.is_not(None)), paris_year(Case.closed_at, dialect))),
         consumer_answer=_answer("consumer"),
         company_answer=_answer("company"),
         amicable_implementation=_amicable_implementation(),
+        duration_days=sa.case((admitted_and_ended, duration)),
+        duration_day=sa.case((admitted_and_ended, ceiling(duration, dialect))),
+        extended=sa.exists().where(Extension.case_id == Case.id),
     )
     connection.execute(statement if where is None else statement.where(where))
 
@@ -74,7 +99,7 @@ def _touched_cases(session: Session) -> tuple[set[int], set[int]]:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, Case) and instance.id is not None:
             cases.add(instance.id)
-        elif isinstance(instance, (Proposal, Implementation)) and instance.case_id is not None:
+        elif isinstance(instance, (Proposal, Implementation, Extension)) and instance.case_id is not None:
             cases.add(instance.case_id)
         elif isinstance(instance, PartyAnswer) and instance.proposal_id is not None:
             proposals.add(instance.proposal_id)

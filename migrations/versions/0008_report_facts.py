@@ -19,7 +19,8 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = {'received_year': sa.SmallInteger(), 'ended_year': sa.SmallInteger(), 'consumer_answer': sa.String(16),
-           'company_answer': sa.String(16), 'amicable_implementation': sa.String(16)}
+           'company_answer': sa.String(16), 'amicable_implementation': sa.String(16), 'duration_days': sa.Float(),
+           'duration_day': sa.Integer(), 'extended': sa.Boolean()}
 # The columns a pass groups by come right after the year, in the pass's GROUP BY order (figures/funnel.py,
 # figures/outcomes.py): SQLite then counts the groups as it reads the range, without a sort.
 INDEXES = {
@@ -29,7 +30,11 @@ INDEXES = {
         'department'],
     'ix_mediation_cases_report_ended_year': [
         'ended_year', 'party_type', 'cross_border', 'state', 'outcome', 'amicable_implementation', 'resolution_mode',
-        'department', 'consumer_answer', 'company_answer', 'notified_at', 'closed_at'],
+        'department', 'consumer_answer', 'company_answer', 'notified_at'],
+    # Durations of the mediations closed with an outcome, by side and whole day; the medians' middle rows.
+    'ix_mediation_cases_report_durations': [
+        'ended_year', 'party_type', 'state', 'cross_border', 'duration_day', 'duration_days', 'extended', 'outcome',
+        'notified_at'],
     # Saisines per month: twelve ranges of dates of receipt, for the statutory party types.
     'ix_mediation_cases_report_month': ['received_at', 'party_type'],
 }

@@ -18,10 +18,9 @@ from mediator_plugin.reports.figures import compute
 from tests.support.factories import SECTIONS, admitted_case, new_case
 
 
-def _facts(case: Case) -> dict:
-    row = db.session.execute(sa.select(*[getattr(Case, name) for name in facts.FACTS])
-                             .where(Case.id == case.id)).one()
-    return dict(zip(facts.FACTS, row, strict=True))
+def _facts(case: Case, names=facts.FACTS[:5]) -> dict:
+    row = db.session.execute(sa.select(*[getattr(Case, name) for name in names]).where(Case.id == case.id)).one()
+    return dict(zip(names, row, strict=True))
 
 
 def _to_answers(case, people, *, consumer: str, company: str) -> None:
@@ -58,6 +57,27 @@ def test_facts_follow_a_file_accepted_implemented_and_closed(app, people):
     assert figures["answers"]["overall"]["company_followed"]["numerator"] == 1
 
 
+def test_duration_and_extension_follow_the_file(app, people):
+    """Does an admitted file closed 100 days after its notice, after an extension, carry 100 days, day 100 and
+    the extension, and count outside the 90-day limit (R-DEADLINE-3, -4, -5)?"""
+    with freeze_time("2025-03-03 09:00:00"):
+        case = admitted_case(people.gestionnaire)
+    with freeze_time("2025-05-20 09:00:00"):
+        instruction.extend_deadline(case, people.gestionnaire, reason_category="expertise",
+                                    justification="Expertise technique du compteur.", new_due=date(2025, 7, 1))
+        instruction.record_agreement(case, people.gestionnaire, text="Avoir de 40 € sur la prochaine facture.")
+        db.session.commit()
+    assert _facts(case, ("duration_days", "extended")) == {"duration_days": None, "extended": True}
+    with freeze_time("2025-06-11 09:00:00"):
+        services.close(case, people.gestionnaire)
+        db.session.commit()
+    assert _facts(case, ("duration_days", "duration_day", "extended")) == {
+        "duration_days": pytest.approx(100.0), "duration_day": 100, "extended": True}
+    durations = compute(2025)["table_a"]["all"]["durations"]
+    assert durations["within_limit"]["value"] == 0 and durations["extended"]["value"] == 1
+    assert durations["mean"]["value"] == 100.0 and durations["median"]["value"] == 100.0
+
+
 def test_a_refused_proposal_is_not_amicable(app, people):
     """Does a proposal the company refused leave the file without an implementation status, its refusal counted?"""
     case = admitted_case(people.gestionnaire)
@@ -80,7 +100,7 @@ def test_an_agreement_without_implementation_record_is_unknown(app, people):
     assert _facts(case)["amicable_implementation"] == "unknown"
 
 
-@pytest.mark.parametrize("moment, year", [
+@pytest.mark.parametrize(("moment", "year"), [
     (datetime(2025, 12, 31, 22, 59, tzinfo=UTC), 2025),  # 23:59 in Paris
     (datetime(2025, 12, 31, 23, 0, tzinfo=UTC), 2026),  # midnight in Paris
     (datetime(2025, 6, 30, 22, 30, tzinfo=UTC), 2025),  # summer time: 00:30 on 1 July

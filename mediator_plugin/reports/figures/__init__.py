@@ -20,7 +20,6 @@ from mediator_plugin.reports.figures.base import (
     Scope,
     by_split,
     count,
-    days_between,
     is_postgresql,
     total,
     year_bounds,
@@ -38,7 +37,7 @@ from mediator_plugin.reports.figures.outcomes import (
 from mediator_plugin.reports.figures.recommendations import recommendations
 from mediator_plugin.reports.labels import labels
 
-__all__ = ["compute", "days_between", "year_bounds"]
+__all__ = ["compute", "year_bounds"]
 
 
 def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_groups: list) -> dict:

@@ -41,23 +41,6 @@ def is_postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def days_between(start, end):
-    """SQL expression: days (fractional) from ``start`` to ``end`` on the current backend."""
-    if is_postgresql():
-        return sa.extract("epoch", end - start) / 86400.0
-    return sa.func.julianday(end) - sa.func.julianday(start)
-
-
-def ceiling(expression):
-    """SQL expression: the smallest whole number ≥ ``expression``. ``x ≤ n`` exactly when ``ceiling(x) ≤ n``
-    for a whole ``n``, so counts per whole day give the shares within a limit and the bands exactly.
-    SQLite has ``ceil`` only when built with its math functions: the truncation, plus one when it is below."""
-    if is_postgresql():
-        return sa.func.ceil(expression)
-    truncated = sa.cast(expression, sa.Integer)
-    return truncated + sa.case((expression > truncated, 1), else_=0)
-
-
 def ratio(numerator: int, denominator: int, definition: str) -> dict:
     """A share with what it is computed on; ``value`` is None when nothing was counted."""
     return {"value": numerator / denominator if denominator else None, "numerator": int(numerator),
@@ -122,8 +105,3 @@ def scalar(query):
 
 def rows(query):
     return db.session.execute(query).all()
-
-
-def file_duration():
-    """Days from the notice of seizure to the end of the mediation (R-DEADLINE-5)."""
-    return days_between(Case.notified_at, Case.closed_at)

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from mediator_plugin.cases.models import Case, Extension
+from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.reports.figures.base import (
     Scope,
     by_split,
-    ceiling,
     days,
-    file_duration,
     is_postgresql,
     ratio,
     rows,
@@ -29,15 +27,12 @@ TREND_YEARS = 5
 def closed(scope: Scope) -> list:
     """Mediations closed in the year with an outcome, counted (``n``) by side of the split and by ``day``,
     the duration rounded up to whole days, with the sum of their durations (``days``) and how many had an
-    extension (``extended``): the limit and the bands are whole days, so these groups give them exactly."""
-    inner = sa.select(Case.cross_border, file_duration().label("duration"),
-                      sa.exists().where(Extension.case_id == Case.id).label("extended")) \
-        .where(scope.closed_with_outcome()).subquery()
-    day = ceiling(inner.c.duration)
-    return rows(sa.select(inner.c.cross_border, day.label("day"), sa.func.count().label("n"),
-                          sa.func.sum(inner.c.duration).label("days"),
-                          sa.func.count().filter(inner.c.extended).label("extended"))
-                .group_by(inner.c.cross_border, day))
+    extension (``extended``): the limit and the bands are whole days, so these groups give them exactly.
+    The columns are the file's own (:mod:`mediator_plugin.reports.facts`), grouped in the order of their index."""
+    return rows(sa.select(Case.cross_border, Case.duration_day.label("day"), sa.func.count().label("n"),
+                          sa.func.sum(Case.duration_days).label("days"),
+                          sa.func.count().filter(Case.extended.is_(True)).label("extended"))
+                .where(scope.closed_with_outcome()).group_by(Case.cross_border, Case.duration_day))
 
 
 def durations(split: list, median: float | None, limit_days: int) -> dict:
@@ -57,7 +52,7 @@ def durations(split: list, median: float | None, limit_days: int) -> dict:
 def medians(scope: Scope, groups: list) -> dict[str, float | None]:
     """The median duration of each split, in SQL on both backends: ``percentile_cont`` on PostgreSQL, the
     middle row(s) by ORDER BY/LIMIT/OFFSET on SQLite — sorting only the whole days that hold them."""
-    duration, where = file_duration(), scope.closed_with_outcome()
+    duration, where = Case.duration_days, scope.closed_with_outcome()
     sides = {"all": None, "domestic": False, "cross_border": True}
     if is_postgresql():
         middle = sa.func.percentile_cont(0.5).within_group(duration)
@@ -85,9 +80,9 @@ def _middle_rows(where, groups: list) -> float | None:
         if before >= first + wanted:
             high = day
             break
-    duration = file_duration()
-    middle = sa.select(duration.label("d")).where(where, duration > low - 1, duration <= high) \
-        .order_by(duration).limit(wanted).offset(first - skipped).subquery()
+    middle = sa.select(Case.duration_days.label("d")) \
+        .where(where, Case.duration_day >= low, Case.duration_day <= high) \
+        .order_by(Case.duration_days).limit(wanted).offset(first - skipped).subquery()
     return float(scalar(sa.select(sa.func.avg(middle.c.d))))
 
 
@@ -110,7 +105,7 @@ def trend(scope: Scope, received: int, groups: list) -> list[dict]:
     saisines = dict(rows(sa.select(Case.received_year, sa.func.count())
                          .where(scope.files(Case.received_year.in_(before))).group_by(Case.received_year)))
     closings = {year: (n, mean) for year, n, mean in rows(
-        sa.select(Case.ended_year, sa.func.count(), sa.func.avg(file_duration()))
+        sa.select(Case.ended_year, sa.func.count(), sa.func.avg(Case.duration_days))
         .where(scope.files(Case.ended_year.in_(before), Case.state == State.CLOSED, Case.outcome.is_not(None),
                            Case.notified_at.is_not(None))).group_by(Case.ended_year))}
     counted = total(groups)
