@@ -134,6 +134,7 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
             "freshdesk": {"url": urls["freshdesk"], "api_key": "demo-freshdesk-key"},
         })
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs each request itself
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's line per command
         with app.app_context():
             upgrade_schema()
             if not db.session.query(Case.id).first() and seed_cases_count:
