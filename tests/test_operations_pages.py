@@ -38,7 +38,7 @@ def test_the_team_sees_undelivered_mail_on_the_dashboard_and_the_file(app, peopl
     assert case.reference in section and "jeanne.dupont@example.org" in section and REFUSED in section
     assert other.reference not in section
     page = client.get(f"/console/dossiers/{case.reference}").get_data(as_text=True)
-    assert "1 courriel de ce dossier n'a pas pu être remis" in page and REFUSED in page
+    assert "Un courriel de ce dossier n'a pas pu être remis" in page and REFUSED in page
     assert "page Exploitation" in page  # the mediator may put it back in the queue
     assert "pas pu être remis" not in client.get(f"/console/dossiers/{other.reference}").get_data(as_text=True)
 
