@@ -100,9 +100,11 @@ def create_app(settings: Mapping | None = None) -> Flask:
     """The standalone application: the plugin mounted at the root, with the ``mediator`` CLI group."""
     from mediator_plugin.blueprint import guard_unmatched_urls
     from mediator_plugin.cli import mediator_group
+    from mediator_plugin.core.logs import configure_logging
 
     app = Flask(__name__, static_folder=None)
     MediatorPlugin(app, settings=settings)
+    configure_logging(state_of(app).settings["log_format"])
     demo_or_test = state_of(app).settings["env"] != "production"
     if not app.secret_key and demo_or_test:
         app.secret_key = "not-secret-demo-and-test-only"  # noqa: S105 - refused in production by load_settings

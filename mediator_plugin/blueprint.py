@@ -18,6 +18,7 @@ from mediator_plugin.cases import presenters
 from mediator_plugin.core import permissions
 from mediator_plugin.core.auth import load_identity
 from mediator_plugin.core.calendar import PARIS, paris_date
+from mediator_plugin.core.logs import finish_request, start_request
 from mediator_plugin.core.pdf import fr_date, fr_datetime
 from mediator_plugin.core.ratelimit import retry_after_seconds
 
@@ -55,10 +56,12 @@ def build_blueprint() -> Blueprint:
 
     parent = Blueprint("mediator", __name__, template_folder="templates", static_folder="static",
                        static_url_path="/static/mediator")
+    parent.before_request(start_request)  # first, so that even a refused request has its id and log line
     parent.before_request(load_identity)
     parent.before_request(_enforce)  # deny first: a forbidden request is a 403 whatever its token
     parent.before_request(_check_csrf)
     parent.after_request(_security_headers)
+    parent.after_request(finish_request)
     parent.app_context_processor(lambda: {"csrf_token": generate_csrf, "get_locale": get_locale,
                                           "identity": permissions.current_identity(), **LABELS})
     parent.add_app_template_filter(_date_filter, "fr_date")
@@ -73,8 +76,10 @@ def build_blueprint() -> Blueprint:
 
 def guard_unmatched_urls(app: Flask) -> None:
     """Standalone app only (a host owns its other URLs): a URL no route matches gets the French error
-    page and the same security headers as the plugin's pages."""
+    page, the same security headers as the plugin's pages, a request id and its log line."""
+    app.before_request(start_request)
     app.after_request(_security_headers)
+    app.after_request(finish_request)
     for code in (404, 405):
         app.register_error_handler(code, _error_page)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import logging
 import socket
 import threading
 import warnings
@@ -125,13 +126,15 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
     var.mkdir(parents=True, exist_ok=True)
     with _components(var) as urls:
         app = create_app({
-            "env": "demo", "database_url": f"sqlite:///{(var / 'mediator.db').resolve()}",
+            "env": "demo", "log_format": "plain", "database_url": f"sqlite:///{(var / 'mediator.db').resolve()}",
             "storage_dir": str((var / "files").resolve()), "base_url": f"http://127.0.0.1:{port}",
             "smtp_url": urls["smtp"], "roles": DEMO_ROLES, "departments": DEMO_DEPARTMENTS,
             "oidc": {"issuer": urls["oidc"], "client_id": "mediateur-demo", "client_secret": "demo-secret"},
             "zendesk": {"url": urls["zendesk"], "email": "mediateur@example.com", "api_token": "demo-token"},
             "freshdesk": {"url": urls["freshdesk"], "api_key": "demo-freshdesk-key"},
         })
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs each request itself
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's line per command
         with app.app_context():
             upgrade_schema()
             if not db.session.query(Case.id).first() and seed_cases_count:

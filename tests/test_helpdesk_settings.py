@@ -26,7 +26,7 @@ def test_sync_all_reads_both_helpdesks(make_app):
         with app.app_context():
             result = app.test_cli_runner().invoke(args=["mediator", "sync"])
             assert result.exit_code == 0, result.output
-            lines = [json.loads(line) for line in result.output.splitlines()]
+            lines = [json.loads(line) for line in result.stdout.splitlines()]  # logs go to stderr
             assert {line["vendor"] for line in lines} == {"zendesk", "freshdesk"}
             sources = dict(db.session.execute(sa.select(IntakeItem.source, sa.func.count())
                                               .group_by(IntakeItem.source)).all())

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from mediator_plugin import state
+from mediator_plugin.admin import queries
 from mediator_plugin.core import audit
 from mediator_plugin.core.db import db, utcnow
-from mediator_plugin.core.operations import JobRun, WebhookHint
+from mediator_plugin.core.operations import WebhookHint
 from mediator_plugin.core.outbox import OutboxMessage, OutboxStatus
 from mediator_plugin.core.permissions import Permission, current_identity, requires
-from mediator_plugin.intake.models import SyncCheckpoint
-
-
-def _helpdesks() -> list[dict]:
-    settings = state().settings
-    checkpoints = {row.vendor: row for row in db.session.execute(sa.select(SyncCheckpoint)).scalars()}
-    rows = []
-    for vendor in ("zendesk", "freshdesk"):
-        url = settings[vendor]["url"]
-        rows.append({"vendor": vendor, "host": urlsplit(url).netloc if url else None,
-                     "checkpoint": checkpoints.get(vendor)})
-    return rows
 
 
 def _failure_reason(message: OutboxMessage) -> str:
@@ -37,15 +23,15 @@ def _failure_reason(message: OutboxMessage) -> str:
 
 @requires(Permission.ADMIN_HEALTH)
 def health():
-    """Connectors and their checkpoints, the last job runs, the outbox and what finally failed."""
+    """Helpdesk health, the last job runs, the outbox backlog and what finally failed."""
     counts = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.status, sa.func.count())
                                 .group_by(OutboxMessage.kind, OutboxMessage.status)).all()
     failed = db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
                                 .order_by(OutboxMessage.id.desc()).limit(100)).scalars().all()
-    runs = db.session.execute(sa.select(JobRun).order_by(JobRun.id.desc()).limit(10)).scalars().all()
     hints = db.session.execute(sa.select(sa.func.count()).select_from(WebhookHint)
                                .where(WebhookHint.processed_at.is_(None))).scalar()
-    return render_template("admin/health.html", helpdesks=_helpdesks(), counts=counts, runs=runs, hints=hints,
+    return render_template("admin/health.html", helpdesks=queries.helpdesk_health(), counts=counts,
+                           runs=queries.last_runs(), backlog=queries.outbox_backlog(), hints=hints,
                            failed=[(m, _failure_reason(m)) for m in failed])
 
 

@@ -1,6 +1,8 @@
 """Reminders to departments late with their observations, then escalation to the mediator (R-FLOW-2).
 
-Sent only in service hours on working days (Europe/Paris), never at night or on a holiday.
+Sent only in service hours on working days (Europe/Paris), never at night or on a holiday. Several
+job hosts may scan at once: one holds the scan's lock, the others skip it (each reminder also has its
+outbox dedupe key).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from mediator_plugin.cases.presenters import department_label
 from mediator_plugin.cases.workflow import CLOCK_RUNNING
 from mediator_plugin.core.calendar import next_working_moment, paris_date
 from mediator_plugin.core.db import db
+from mediator_plugin.core.locks import try_transaction_lock
 from mediator_plugin.core.outbox import OutboxKind, enqueue
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import SYSTEM
@@ -27,6 +30,8 @@ def send_due_reminders(now: datetime) -> int:
     """Queue the reminders and escalations due at ``now``; returns how many were queued."""
     if next_working_moment(now) != now:
         return 0
+    if not try_transaction_lock("reminders"):
+        return 0  # another host is scanning; what it queues is committed with its counts
     today = paris_date(now)
     offsets = state().charter.deadlines["reminder_offsets_days"]
     queued = 0

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from mediator_plugin import state
 from mediator_plugin.cases import previews, queries
 from mediator_plugin.cases.actions import ACTIONS, success_message
+from mediator_plugin.cases.deliveries import undelivered_mails
 from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
 from mediator_plugin.cases.models import Case, Document, Party
@@ -59,7 +60,7 @@ def dashboard():
 
     identity = current_identity()
     return render_template("cases/dashboard.html", data=queries.dashboard(identity.sub),
-                           pending=pending_count(), state_label=state_label)
+                           pending=pending_count(), state_label=state_label, undelivered=undelivered_mails())
 
 
 @requires(Permission.CASE_READ)
@@ -114,7 +115,8 @@ def _render_case(case: Case, *, error: MediationError | None = None, status: int
         conversation=(case.ticket.snapshot.get("comments", []) if case.ticket else []),
         interruptions=[c for c in state().charter.rules["interruptions"] if c["code"] in INTERRUPTED
                        and c["code"] != State.COI_OBJECTION],
-        extension_reasons=EXTENSION_REASONS, error=error.message if error else None,
+        extension_reasons=EXTENSION_REASONS, undelivered=undelivered_mails(case_id=case.id),
+        error=error.message if error else None,
         error_field=error.field if error else None, form=request.form if error else {},
     )
     return render_template("cases/show.html", **context), status

@@ -35,6 +35,7 @@ DEFAULTS: dict = {
     "upload_types": ["application/pdf", "image/jpeg", "image/png", "text/plain"],
     "helpdesk_timeout_seconds": 10,
     "report_min_cell": 10,
+    "log_format": "json",
     "oidc": {"issuer": "", "client_id": "", "client_secret": "", "groups_claim": "groups"},
     "roles": {
         "mediator": ["mediation-mediators"],
@@ -226,6 +227,8 @@ def _validate(settings: dict) -> None:
         _check_rate(rate, settings[rate])
     if settings["trusted_proxies"] < 0:
         raise ConfigError("setting 'trusted_proxies' must be 0 (no proxy) or the number of proxies in front")
+    if settings["log_format"] not in ("json", "plain"):
+        raise ConfigError("setting 'log_format' must be json or plain")
     if settings["freshdesk"]["plan"] not in ("growth", "pro", "enterprise"):
         raise ConfigError("setting 'freshdesk.plan' must be growth, pro or enterprise")
     roles = settings["roles"]

@@ -3,10 +3,15 @@
 Each message is taken under a row lock (``SKIP LOCKED`` on PostgreSQL, so several job hosts share
 the work), attempted, and committed on its own; a failure is retried with backoff and, after
 :data:`MAX_ATTEMPTS`, left as failed with its last error for the mediator and the admin to see.
+
+Delivery is at least once: if the process dies after the SMTP server accepted a mail but before the
+commit, the next run sends it again. Each mail's ``Message-ID`` is derived from its outbox dedupe key,
+so the copy carries the same id and a receiving system (or a person sorting by id) can drop it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -57,7 +62,7 @@ def _attempt(message: OutboxMessage, summary: DeliverySummary) -> None:
     message.attempts += 1
     try:
         if message.kind == OutboxKind.MAIL:
-            send_mail(message.payload)
+            send_mail(message.payload, message_id=mail_message_id(message.dedupe_key))
         else:
             _write_label(message.payload)
     except (PermanentFailure, HelpdeskError, OSError, smtplib.SMTPException) as exc:
@@ -82,7 +87,13 @@ def _write_label(payload: dict) -> None:
     connector.write_label(payload["ticket_id"], MediationLabel(payload["label"]))
 
 
-def send_mail(payload: dict) -> None:
+def mail_message_id(dedupe_key: str) -> str:
+    """The same ``Message-ID`` for every sending of one outbox message (receivers can de-duplicate)."""
+    domain = state().settings["mail_from"].rpartition("@")[2] or "mediateur.invalid"
+    return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def send_mail(payload: dict, *, message_id: str | None = None) -> None:
     """Send one mail of the outbox through ``smtp_url`` (smtp://host:port or smtps://…)."""
     settings = state().settings
     if not settings["smtp_url"]:
@@ -94,6 +105,8 @@ def send_mail(payload: dict) -> None:
     mail["From"] = settings["mail_from"]
     mail["To"] = ", ".join(recipients)
     mail["Subject"] = payload["subject"]
+    if message_id:
+        mail["Message-ID"] = message_id
     mail.set_content(payload["body"])
     for document_id in payload.get("attachments", []):
         document = db.session.get(Document, document_id)

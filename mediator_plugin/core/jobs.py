@@ -1,30 +1,59 @@
-"""One pass of the periodic work (``mediator jobs``): sync, reminders, outbox delivery."""
+"""One pass of the periodic work (``mediator jobs``): sync, reminders, outbox delivery.
+
+Safe on several hosts at once against PostgreSQL: a sync holds its helpdesk's advisory lock, the
+reminders scan a transaction-level one, and outbox rows are taken with ``SKIP LOCKED``. Each run is
+recorded (admin page) and written to the log as one JSON line.
+"""
 
 from __future__ import annotations
+
+import logging
+import time
 
 from connectors.base import HelpdeskError
 from mediator_plugin.cases.reminders import send_due_reminders
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.helpdesks import configured_connectors
+from mediator_plugin.core.locks import RunLocked, single_host_run
 from mediator_plugin.core.operations import finish_run, start_run
 from mediator_plugin.intake.sync import sync_helpdesk
 from mediator_plugin.intake.webhooks import refresh_hinted
 
+log = logging.getLogger("mediator.jobs")
+
 
 def run_jobs() -> dict:
     """Each step is independent: a helpdesk that is down does not stop the mail. The run is recorded."""
+    try:
+        with single_host_run():
+            return _run()
+    except RunLocked:
+        log.info("jobs run skipped: another run holds the lock on this host", extra={"skipped": True})
+        return {"skipped": "another run of the jobs is still working on this host", "sync": {}, "refreshed": {},
+                "errors": [], "reminders": 0, "outbox": {"sent": 0, "retried": 0, "failed": 0}}
+
+
+def _run() -> dict:
+    started = time.perf_counter()
     run = start_run()
     result: dict = {"sync": {}, "refreshed": {}, "errors": []}
-    for vendor, connector in configured_connectors().items():
-        try:
-            result["sync"][vendor] = sync_helpdesk(connector).as_dict()
-            result["refreshed"][vendor] = refresh_hinted(vendor, connector)
-        except HelpdeskError as exc:
-            db.session.rollback()
-            result["errors"].append(f"sync {vendor}: {type(exc).__name__}: {exc}"[:500])
-    result["reminders"] = send_due_reminders(utcnow())
-    delivered = deliver_outbox()
-    result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}
+    try:
+        for vendor, connector in configured_connectors().items():
+            try:
+                result["sync"][vendor] = sync_helpdesk(connector).as_dict()
+                result["refreshed"][vendor] = refresh_hinted(vendor, connector)
+            except HelpdeskError as exc:
+                db.session.rollback()
+                result["errors"].append(f"sync {vendor}: {type(exc).__name__}: {exc}"[:500])
+        result["reminders"] = send_due_reminders(utcnow())
+        delivered = deliver_outbox()
+        result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}
+    except Exception:
+        log.exception("jobs run failed", extra={"job_run": run.id, "host": run.host})
+        raise
     finish_run(run, result)
+    level = logging.WARNING if result["errors"] or result["outbox"]["failed"] else logging.INFO
+    log.log(level, "jobs run", extra={"job_run": run.id, "host": run.host,
+                                      "duration_ms": round((time.perf_counter() - started) * 1000, 1), **result})
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import email.policy
@@ -13,24 +14,32 @@ from aiosmtpd.controller import Controller
 
 
 class Inbox:
-    """aiosmtpd handler collecting parsed messages."""
+    """aiosmtpd handler collecting parsed messages; ``delay`` seconds of work per message, if set."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.messages: list[EmailMessage] = []
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 OK"
 
 
-@contextlib.contextmanager
-def smtp_server() -> Iterator[tuple[str, Inbox]]:
-    """Yield (smtp URL, inbox) for a server listening on 127.0.0.1."""
-    inbox = Inbox()
-    with socket.socket() as probe:  # aiosmtpd checks its own port, so it needs a real one
+def free_port() -> int:
+    """A loopback port nobody listens on (connections to it are refused until a server binds it)."""
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def smtp_server(port: int | None = None, inbox: Inbox | None = None) -> Iterator[tuple[str, Inbox]]:
+    """Yield (smtp URL, inbox) for a server listening on 127.0.0.1 (on ``port`` if given)."""
+    inbox = inbox or Inbox()
+    # aiosmtpd checks its own port, so it needs a real one
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     try:
         yield f"smtp://127.0.0.1:{controller.port}", inbox
