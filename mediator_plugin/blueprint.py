@@ -18,6 +18,7 @@ from mediator_plugin.cases import presenters
 from mediator_plugin.core import permissions
 from mediator_plugin.core.auth import load_identity
 from mediator_plugin.core.calendar import PARIS, paris_date
+from mediator_plugin.core.errors import DATABASE_DOWN, DATABASE_RETRY_SECONDS, forget_failed_transaction
 from mediator_plugin.core.pdf import fr_date, fr_datetime
 from mediator_plugin.core.ratelimit import retry_after_seconds
 
@@ -65,6 +66,8 @@ def build_blueprint() -> Blueprint:
     parent.add_app_template_filter(_datetime_filter, "fr_datetime")
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 503):
         parent.register_error_handler(code, _error_page)
+    for error in DATABASE_DOWN:
+        parent.register_error_handler(error, _database_unavailable)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
                   admin_bp, api_bp, recommendations_bp, dashboard_bp, examples_bp):
         parent.register_blueprint(child)
@@ -101,6 +104,14 @@ def _error_page(error):
     headers = {"Retry-After": str(retry_after_seconds())} if code == 429 else {}
     return render_template("mediator/error.html", code=code, title=titles.get(code, str(code)),
                            message=message), code, headers
+
+
+def _database_unavailable(error: Exception):
+    """A 503 page in French, asking to try again shortly, instead of a 500 with a traceback in the log."""
+    forget_failed_transaction(error)
+    page = render_template("mediator/error.html", code=503, title=_("Service unavailable"), message=_(
+        "The service is briefly unavailable. Wait a few moments, then try again."))
+    return page, 503, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
 
 
 def _date_filter(value) -> str:

@@ -7,7 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
 from mediator_plugin.api import errors, views
-from mediator_plugin.core.errors import MediationError
+from mediator_plugin.core.errors import DATABASE_DOWN, MediationError
 from mediator_plugin.core.permissions import current_identity
 
 PREFIX = "/api/v1"
@@ -29,6 +29,8 @@ for _code in errors.CODES:
     bp.register_error_handler(_code, errors.http_error)
 bp.register_error_handler(MediationError, errors.mediation_error)
 bp.register_error_handler(ValidationError, errors.validation_error)
+for _error in DATABASE_DOWN:
+    bp.register_error_handler(_error, errors.database_unavailable)
 
 
 @bp.after_request
