@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
 from mediator_plugin.cases import presenters
@@ -30,6 +31,20 @@ LABELS = {
     "department_label": presenters.department_label, "extension_reason_label": presenters.extension_reason_label,
     "implementation_label": presenters.implementation_label, "party_type_label": presenters.party_type_label,
 }
+DBINT_MAX = 999_999_999
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """``<dbint:name>``: a whole number of at most nine digits, which every INTEGER column holds (ids, years).
+    A longer number matches no rule and is a 404 like any unknown id (under the API, the API's JSON 404),
+    instead of an overflow error (a 500) when the query binds it."""
+
+    regex = r"\d{1,9}"
+
+
+def register_converters(app: Flask) -> None:
+    """Make ``dbint`` known to the application's URL map, before the plugin's rules are added."""
+    app.url_map.converters.setdefault("dbint", DatabaseIntegerConverter)
 
 
 def csrf_exempt(view):

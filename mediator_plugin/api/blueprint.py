@@ -18,8 +18,8 @@ bp.add_url_rule("/files", "list_files", views.list_files)
 bp.add_url_rule("/files/<reference>", "show_file", views.show_file)
 bp.add_url_rule("/recommendations", "list_recommendations", views.list_recommendations)
 bp.add_url_rule("/recommendations", "create_recommendation", views.create_recommendation, methods=["POST"])
-bp.add_url_rule("/recommendations/<int:recommendation_id>", "show_recommendation", views.show_recommendation)
-bp.add_url_rule("/recommendations/<int:recommendation_id>", "change_recommendation", views.change_recommendation,
+bp.add_url_rule("/recommendations/<dbint:recommendation_id>", "show_recommendation", views.show_recommendation)
+bp.add_url_rule("/recommendations/<dbint:recommendation_id>", "change_recommendation", views.change_recommendation,
                 methods=["PATCH"])
 bp.add_url_rule("/openapi.json", "openapi", views.openapi)
 bp.add_url_rule("/<path:rest>", "unknown", views.unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
