@@ -11,6 +11,8 @@ import contextlib
 import sqlalchemy as sa
 from flask import current_app
 
+from mediator_plugin.core.db import db
+
 # The database cannot be reached (restarting, failing over, connections exhausted): a transient state.
 DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.TimeoutError)
 DATABASE_RETRY_SECONDS = 5
@@ -60,8 +62,6 @@ class Duplicate(MediationError):
 def forget_failed_transaction(error: Exception) -> None:
     """Log the database error and drop the session's transaction; the pool reconnects on the next request
     (``pool_pre_ping``, and SQLAlchemy discards every pooled connection after a disconnection)."""
-    from mediator_plugin.core.db import db
-
     current_app.logger.warning("database unavailable: %s", (str(error).splitlines() or [""])[0])
     with contextlib.suppress(sa.exc.SQLAlchemyError):  # the connection may be gone: nothing to roll back
         db.session.rollback()
