@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Reinstall when pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench i18n clean
+.PHONY: demo test lint bench evidence i18n clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -33,6 +33,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/fault_soak.py
 	$(BIN)/python bench/report_speed.py
 	$(BIN)/python bench/console_speed.py
+
+# The evidence suites (issue 6), loopback only, bounded in time; figures in bench/README.md. About 10 minutes.
+# Their short versions (fuzzing, database restart, backup/restore) run with `make test` in tests/evidence/.
+evidence: $(STAMP)
+	$(BIN)/python bench/load_suite.py
+	$(BIN)/python bench/db_restart.py
+	$(BIN)/python bench/backup_drill.py
 
 i18n: $(STAMP)
 	$(BIN)/python tools/i18n.py update

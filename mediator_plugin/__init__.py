@@ -42,7 +42,7 @@ class MediatorPlugin:
                  charter: Charter | None = None) -> None:
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("MediatorPlugin is already initialised on this application")
-        from mediator_plugin.blueprint import build_blueprint
+        from mediator_plugin.blueprint import build_blueprint, register_converters
         from mediator_plugin.core import db as db_module
         from mediator_plugin.core.auth import init_oauth
         from mediator_plugin.core.i18n import init_babel
@@ -67,6 +67,7 @@ class MediatorPlugin:
         init_migrations(app)
         init_babel(app)
         init_oauth(app, loaded)
+        register_converters(app)
         app.register_blueprint(build_blueprint(), url_prefix=url_prefix or None)
         init_limiter(app, loaded)
         trust_proxies(app, loaded["trusted_proxies"])

@@ -12,12 +12,14 @@ from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
 from mediator_plugin.cases import presenters
 from mediator_plugin.core import permissions
 from mediator_plugin.core.auth import load_identity
 from mediator_plugin.core.calendar import PARIS, paris_date
+from mediator_plugin.core.errors import DATABASE_DOWN, DATABASE_RETRY_SECONDS, forget_failed_transaction
 from mediator_plugin.core.logs import finish_request, start_request
 from mediator_plugin.core.pdf import fr_date, fr_datetime
 from mediator_plugin.core.ratelimit import retry_after_seconds
@@ -30,6 +32,20 @@ LABELS = {
     "department_label": presenters.department_label, "extension_reason_label": presenters.extension_reason_label,
     "implementation_label": presenters.implementation_label, "party_type_label": presenters.party_type_label,
 }
+DBINT_MAX = 999_999_999
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """``<dbint:name>``: a whole number of at most nine digits, which every INTEGER column holds (ids, years).
+    A longer number matches no rule and is a 404 like any unknown id (under the API, the API's JSON 404),
+    instead of an overflow error (a 500) when the query binds it."""
+
+    regex = r"\d{1,9}"
+
+
+def register_converters(app: Flask) -> None:
+    """Make ``dbint`` known to the application's URL map, before the plugin's rules are added."""
+    app.url_map.converters.setdefault("dbint", DatabaseIntegerConverter)
 
 
 def csrf_exempt(view):
@@ -68,6 +84,8 @@ def build_blueprint() -> Blueprint:
     parent.add_app_template_filter(_datetime_filter, "fr_datetime")
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 503):
         parent.register_error_handler(code, _error_page)
+    for error in DATABASE_DOWN:
+        parent.register_error_handler(error, _database_unavailable)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
                   admin_bp, api_bp, recommendations_bp, dashboard_bp, examples_bp):
         parent.register_blueprint(child)
@@ -106,6 +124,14 @@ def _error_page(error):
     headers = {"Retry-After": str(retry_after_seconds())} if code == 429 else {}
     return render_template("mediator/error.html", code=code, title=titles.get(code, str(code)),
                            message=message), code, headers
+
+
+def _database_unavailable(error: Exception):
+    """A 503 page in French, asking to try again shortly, instead of a 500 with a traceback in the log."""
+    forget_failed_transaction(error)
+    page = render_template("mediator/error.html", code=503, title=_("Service unavailable"), message=_(
+        "The service is briefly unavailable. Wait a few moments, then try again."))
+    return page, 503, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
 
 
 def _date_filter(value) -> str:

@@ -7,7 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
 from mediator_plugin.api import errors, views
-from mediator_plugin.core.errors import MediationError
+from mediator_plugin.core.errors import DATABASE_DOWN, MediationError
 from mediator_plugin.core.permissions import current_identity
 
 PREFIX = "/api/v1"
@@ -18,8 +18,8 @@ bp.add_url_rule("/files", "list_files", views.list_files)
 bp.add_url_rule("/files/<reference>", "show_file", views.show_file)
 bp.add_url_rule("/recommendations", "list_recommendations", views.list_recommendations)
 bp.add_url_rule("/recommendations", "create_recommendation", views.create_recommendation, methods=["POST"])
-bp.add_url_rule("/recommendations/<int:recommendation_id>", "show_recommendation", views.show_recommendation)
-bp.add_url_rule("/recommendations/<int:recommendation_id>", "change_recommendation", views.change_recommendation,
+bp.add_url_rule("/recommendations/<dbint:recommendation_id>", "show_recommendation", views.show_recommendation)
+bp.add_url_rule("/recommendations/<dbint:recommendation_id>", "change_recommendation", views.change_recommendation,
                 methods=["PATCH"])
 bp.add_url_rule("/openapi.json", "openapi", views.openapi)
 bp.add_url_rule("/<path:rest>", "unknown", views.unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
@@ -29,6 +29,8 @@ for _code in errors.CODES:
     bp.register_error_handler(_code, errors.http_error)
 bp.register_error_handler(MediationError, errors.mediation_error)
 bp.register_error_handler(ValidationError, errors.validation_error)
+for _error in DATABASE_DOWN:
+    bp.register_error_handler(_error, errors.database_unavailable)
 
 
 @bp.after_request

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from mediator_plugin.core.db import db
-from mediator_plugin.core.errors import MediationError
+from mediator_plugin.core.errors import DATABASE_RETRY_SECONDS, MediationError, forget_failed_transaction
 
 CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "server_error",
@@ -68,6 +68,14 @@ def validation_error(error: ValidationError):
     db.session.rollback()
     messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
     return error_response(422, fields=_in_french(messages))
+
+
+def database_unavailable(error: Exception):
+    """The database cannot be reached for now: 503 with Retry-After, in the API's JSON shape."""
+    forget_failed_transaction(error)
+    response = error_response(503, message=_("The service is briefly unavailable: try again in a few moments."))
+    response[0].headers["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response
 
 
 def _in_french(messages):

@@ -15,6 +15,7 @@ from flask import current_app, url_for
 
 from mediator_plugin import __version__, state
 from mediator_plugin.api import schemas
+from mediator_plugin.blueprint import DBINT_MAX
 
 ENDPOINT_PREFIX = "mediator.api."
 UNDOCUMENTED = {"mediator.api.unknown"}  # the JSON 404/405 of any other URL: not a resource
@@ -107,6 +108,7 @@ OPERATIONS = {
                               "content": {"application/json": {"schema": {"type": "object"}}}}}}},
 }
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^:<>]+):)?(?P<name>[^<>]+)>")
+_PATH_SCHEMAS = {"int": {"type": "integer"}, "dbint": {"type": "integer", "minimum": 0, "maximum": DBINT_MAX}}
 
 
 def build_document() -> dict:
@@ -156,7 +158,7 @@ def _paths() -> dict[str, tuple[dict, list]]:
         operations = copy.deepcopy(OPERATIONS[rule.endpoint.removeprefix(ENDPOINT_PREFIX)])
         path = _PARAMETER.sub(lambda m: "{" + m["name"] + "}", rule.rule.removeprefix(base))
         parameters = [{"in": "path", "name": m["name"], "required": True,
-                       "schema": {"type": "integer" if m["converter"] == "int" else "string"}}
+                       "schema": _PATH_SCHEMAS.get(m["converter"], {"type": "string"})}
                       for m in _PARAMETER.finditer(rule.rule)]
         known, _ = paths.setdefault(path, ({}, parameters))
         known.update(operations)

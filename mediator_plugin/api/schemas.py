@@ -8,11 +8,13 @@ charter (departments, categories) are checked when a request is loaded.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from mediator_plugin import state
+from mediator_plugin.cases.queries import MAX_PAGE
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.calendar import DeadlineState
+from mediator_plugin.core.forms import without_control_characters
 from mediator_plugin.recommendations.models import COMPANY_RESPONSES, STATUSES
 from mediator_plugin.recommendations.services import EDITABLE
 
@@ -32,7 +34,8 @@ def _departments() -> list[str]:
 
 
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1), metadata={"description": "Page, from 1."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE),
+                          metadata={"description": "Page, from 1."})
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE),
                               metadata={"description": f"Items per page (at most {MAX_PER_PAGE})."})
 
@@ -185,6 +188,14 @@ class RecommendationSchema(RecommendationSummarySchema):
 
 class _RecommendationFields(Schema):
     """Checks shared by the creation and the change of a recommendation."""
+
+    @pre_load
+    def _without_control_characters(self, data, **_kwargs):
+        """Texts lose the control characters no one types (PostgreSQL refuses NUL in text)."""
+        if not isinstance(data, dict):
+            return data  # marshmallow answers "The body must be a JSON object"
+        return {key: [without_control_characters(v) for v in value] if isinstance(value, list)
+                else without_control_characters(value) for key, value in data.items()}
 
     @validates("addressee")
     def _known_addressee(self, value, **_kwargs):

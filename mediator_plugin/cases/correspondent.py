@@ -53,7 +53,7 @@ def _shared_documents(case: Case) -> list[Document]:
         Document.case_id == case.id, Document.shared_with_company.is_(True))).scalars())
 
 
-@bp.route("/demandes/<int:request_id>")
+@bp.route("/demandes/<dbint:request_id>")
 @requires(Permission.CORRESPONDENT_SPACE)
 def request_page(request_id: int, error: str | None = None, status: int = 200):
     """One request: the question, the shared documents, the answer form."""
@@ -66,7 +66,7 @@ def request_page(request_id: int, error: str | None = None, status: int = 200):
                            documents=_shared_documents(case), error=error), status
 
 
-@bp.route("/demandes/<int:request_id>/repondre", methods=["POST"])
+@bp.route("/demandes/<dbint:request_id>/repondre", methods=["POST"])
 @requires(Permission.CORRESPONDENT_SPACE)
 def answer(request_id: int):
     """Send the department's observations to the mediator."""

@@ -14,12 +14,15 @@ from mediator_plugin.cases.models import Case, ObservationRequest, Party, Ticket
 from mediator_plugin.cases.workflow import BEFORE_ADMISSION, CLOCK_RUNNING, INSTRUCTING, OPEN
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.forms import without_control_characters
 from mediator_plugin.proposals.models import Proposal
 
 PAGE_SIZE = 50
 # The console's list counts matching files up to this many and then says "more than": counting all
 # 100,000 rows of a large register cost more than the rest of the page (bench/console_speed.py).
 COUNT_CAP = 1000
+# Far beyond any register, and an OFFSET every database can bind (a page typed in a URL may be any number).
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,12 @@ class FileFilters:
     q: str = ""
     sort: str = "newest"
     page: int = 1
+
+    def __post_init__(self):
+        # Read from a URL, so anything may come: the page is brought within 1..MAX_PAGE, and the search loses
+        # the control characters no one types (PostgreSQL refuses NUL: it was a 500).
+        object.__setattr__(self, "page", min(max(self.page, 1), MAX_PAGE))
+        object.__setattr__(self, "q", without_control_characters(self.q))
 
 
 # The orders the file list offers; ties broken by id so that pages never overlap.

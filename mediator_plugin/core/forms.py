@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import request
@@ -9,9 +10,18 @@ from flask_babel import gettext as _
 
 from mediator_plugin.core.errors import MissingField
 
+# C0 control characters other than tab, line feed and carriage return: nobody types them, and PostgreSQL
+# refuses NUL in text (a 500 on a form PostgreSQL stores, where SQLite accepted it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def without_control_characters(value):
+    """``value`` without the control characters no one types (a string; anything else unchanged)."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
 
 def text(name: str, default: str = "") -> str:
-    return (request.form.get(name) or default).strip()
+    return without_control_characters(request.form.get(name) or default).strip()
 
 
 def optional_date(name: str) -> date | None:

@@ -6,4 +6,4 @@ from mediator_plugin.intake import views
 
 bp = Blueprint("intake", __name__, url_prefix="/console/arrivees", template_folder="templates")
 bp.add_url_rule("/", "queue", views.queue)
-bp.add_url_rule("/<int:item_id>/ouvrir", "open_file", views.open_file, methods=["POST"])
+bp.add_url_rule("/<dbint:item_id>/ouvrir", "open_file", views.open_file, methods=["POST"])

@@ -22,20 +22,28 @@ from mediator_plugin.intake.sync import upsert_snapshot
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 MAX_BODY = 64 * 1024
+MAX_TICKET_ID = 40  # WebhookHint.ticket_id
 
 
 def _ticket_id(payload) -> str | None:
-    """The ticket id in the shapes Zendesk and Freshdesk send (event, trigger or automation bodies)."""
+    """The ticket id in the shapes Zendesk and Freshdesk send (event, trigger or automation bodies): ASCII
+    digits that fit the column, or None for anything else (the signer's body may still be odd)."""
     if not isinstance(payload, dict):
         return None
-    candidates = [payload.get("ticket_id"), (payload.get("ticket") or {}).get("id"),
-                  (payload.get("detail") or {}).get("id"), (payload.get("freshdesk_webhook") or {}).get("ticket_id")]
+
+    def inner(key: str, name: str):
+        nested = payload.get(key)
+        return nested.get(name) if isinstance(nested, dict) else None
+
+    candidates = [payload.get("ticket_id"), inner("ticket", "id"), inner("detail", "id"),
+                  inner("freshdesk_webhook", "ticket_id")]
     subject = payload.get("subject")
     if isinstance(subject, str) and subject.startswith("zen:ticket:"):
         candidates.append(subject.removeprefix("zen:ticket:"))
     for value in candidates:
-        if isinstance(value, int | str) and str(value).isdigit():
-            return str(value)
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(text, str) and text.isascii() and text.isdecimal() and len(text) <= MAX_TICKET_ID:
+            return text
     return None
 
 
@@ -54,7 +62,7 @@ def receive(vendor: str):
         return jsonify(error="invalid or stale signature"), 401
     try:
         ticket_id = _ticket_id(json.loads(body))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, an integer too long to read, nested too deep
         ticket_id = None
     if ticket_id is None:
         return jsonify(error="no ticket id in the body"), 400

@@ -14,6 +14,6 @@ bp.add_url_rule("/saisir/accuse-de-reception", "acknowledgement", filing_views.a
 bp.add_url_rule("/suivi", "tracking_form", filing_views.tracking_form)
 bp.add_url_rule("/suivi", "track", filing_views.track, methods=["POST"])
 bp.add_url_rule("/rapports", "reports", views.reports)
-bp.add_url_rule("/rapports/<int:year>", "report_html", views.report_html)
-bp.add_url_rule("/rapports/<int:year>.pdf", "report_pdf", views.report_pdf)
+bp.add_url_rule("/rapports/<dbint:year>", "report_html", views.report_html)
+bp.add_url_rule("/rapports/<dbint:year>.pdf", "report_pdf", views.report_pdf)
 bp.add_url_rule("/healthz", "healthz", views.healthz)

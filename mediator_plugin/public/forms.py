@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import utcnow
+from mediator_plugin.core.forms import without_control_characters
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -25,6 +26,11 @@ def _not_in_future(_form, field):
 class _PublicForm(FlaskForm):
     class Meta:
         csrf = False  # checked once for the whole plugin, before the view runs
+
+        def bind_field(self, form, unbound_field, options):
+            """Every text field drops the control characters no one types (PostgreSQL refuses NUL)."""
+            options["filters"] = (without_control_characters, *options.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
 
 
 class FilingForm(_PublicForm):

@@ -91,3 +91,24 @@ def test_concurrent_writers_extend_one_chain(app):
     assert errors == []
     report = verify_chain()
     assert report.broken_at is None and report.checked == 60
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_row_inserted_in_the_middle_is_refused_or_detected(app):
+    """In a gap of ids (a rolled-back write leaves one on PostgreSQL), is a forged row refused by the database
+    when it claims its predecessor's link, and named by the verification when it claims any other?"""
+    audit.record("read_case", actor="gestionnaire", target="MED-2026-00001")
+    db.session.commit()
+    first = db.session.execute(sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one()
+    audit.record("read_case", actor="gestionnaire", target="MED-2026-00002")
+    db.session.rollback()  # its id is spent: a gap in the middle of the log
+    audit.record("read_case", actor="gestionnaire", target="MED-2026-00003")
+    db.session.commit()
+    gap, at = first.id + 1, first.at.replace(tzinfo=None)
+    insert = ("INSERT INTO audit_entries (id, at, actor, roles, action, target, detail, prev_hash, hash) "
+              "VALUES (:id, :at, 'intrus', '', 'read_case', 'x', '{}', :prev, :hash)")
+    with pytest.raises(sa.exc.IntegrityError):  # the next entry already links to the first one
+        _tamper(insert, id=gap, at=at, prev=first.hash, hash="e" * 64)
+    _tamper(insert, id=gap, at=at, prev="f" * 64, hash="e" * 64)
+    report = verify_chain()
+    assert report.broken_at == gap and "deleted or inserted" in report.reason

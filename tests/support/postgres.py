@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -26,33 +27,62 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _run(args: list[str], as_postgres: bool) -> None:
+def _run(args: list[str], as_postgres: bool) -> subprocess.CompletedProcess:
     if as_postgres:
         args = ["runuser", "-u", "postgres", "--", *args]
-    subprocess.run(args, check=True, capture_output=True, text=True)
+    return subprocess.run(args, check=True, capture_output=True, text=True)
+
+
+@dataclass
+class Cluster:
+    """A running throwaway cluster: its binaries, data directory and port, and the tools to drive it."""
+
+    binaries: Path
+    home: Path
+    port: int
+    as_postgres: bool
+
+    def url(self, database: str = "mediator") -> str:
+        """The SQLAlchemy URL of ``database`` on this cluster."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def tool(self, name: str, *args: str) -> subprocess.CompletedProcess:
+        """Run a client or server program of this cluster's version (``createdb``, ``pg_dump``…), as postgres."""
+        connection = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        return _run([str(self.binaries / name), *(connection if name != "pg_ctl" else []), *args], self.as_postgres)
+
+    def pg_ctl(self, *args: str) -> None:
+        """``pg_ctl`` on this cluster's data directory (start with the throwaway settings, stop, restart)."""
+        options = (f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self.tool("pg_ctl", "-D", str(self.home / "data"), "-l", str(self.home / "log"), "-w", "-o", options, *args)
+
+
+@contextlib.contextmanager
+def postgres_cluster(database: str = "mediator") -> Iterator[Cluster]:
+    """Start a cluster, create ``database``, yield the :class:`Cluster`, then stop and delete it."""
+    binaries = postgres_bin()
+    if binaries is None:
+        raise RuntimeError("PostgreSQL server binaries not found under /usr/lib/postgresql")
+    as_postgres = os.geteuid() == 0  # initdb refuses to run as root
+    home = Path(tempfile.mkdtemp(prefix="mediator-pg-"))
+    if as_postgres:
+        shutil.chown(home, "postgres")
+    cluster = Cluster(binaries, home, _free_port(), as_postgres)
+    try:
+        _run([str(binaries / "initdb"), "-D", str(home / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+              "--locale=C.UTF-8", "--no-sync"], as_postgres)
+        cluster.pg_ctl("start")
+        cluster.tool("createdb", database)
+        yield cluster
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            cluster.pg_ctl("-m", "immediate", "stop")
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def throwaway_postgres(database: str = "mediator") -> Iterator[str]:
     """Start a cluster, create ``database``, yield its SQLAlchemy URL, then stop and delete it."""
-    binaries = postgres_bin()
-    if binaries is None:
-        raise RuntimeError("PostgreSQL server binaries not found under /usr/lib/postgresql")
-    as_postgres = os.geteuid() == 0  # initdb refuses to run as root
-    tmp = Path(tempfile.mkdtemp(prefix="mediator-pg-"))
-    if as_postgres:
-        shutil.chown(tmp, "postgres")
-    port = _free_port()
-    data = tmp / "data"
-    try:
-        _run([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-              "--locale=C.UTF-8", "--no-sync"], as_postgres)
-        _run([str(binaries / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w", "-o",
-              f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-              "-c full_page_writes=off -c max_connections=200", "start"], as_postgres)
-        _run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database], as_postgres)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}"
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            _run([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], as_postgres)
-        shutil.rmtree(tmp, ignore_errors=True)
+    with postgres_cluster(database) as cluster:
+        yield cluster.url(database)
