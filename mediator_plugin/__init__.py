@@ -84,6 +84,7 @@ def _import_models() -> None:
     from mediator_plugin.proposals import models as _proposals  # noqa: F401
     from mediator_plugin.recommendations import models as _recommendations  # noqa: F401
     from mediator_plugin.reports import snapshots as _snapshots  # noqa: F401
+    from mediator_plugin.retention import models as _retention  # noqa: F401
 
 
 def state() -> MediatorState:

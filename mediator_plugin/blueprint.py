@@ -52,6 +52,7 @@ def build_blueprint() -> Blueprint:
     from mediator_plugin.recommendations.blueprint import bp as recommendations_bp
     from mediator_plugin.reports.blueprint import bp as reports_bp
     from mediator_plugin.reports.blueprint import dashboard_bp
+    from mediator_plugin.retention.blueprint import bp as retention_bp
 
     parent = Blueprint("mediator", __name__, template_folder="templates", static_folder="static",
                        static_url_path="/static/mediator")
@@ -66,7 +67,7 @@ def build_blueprint() -> Blueprint:
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 503):
         parent.register_error_handler(code, _error_page)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
-                  admin_bp, api_bp, recommendations_bp, dashboard_bp, examples_bp):
+                  admin_bp, api_bp, recommendations_bp, dashboard_bp, examples_bp, retention_bp):
         parent.register_blueprint(child)
     return parent
 
