@@ -58,8 +58,9 @@ def _file_record(case: Case, party: Party, email: str) -> tuple[dict, list[Docum
     if party.role == "consumer" and case.ticket and case.ticket.requester_email.lower() == email:
         own_messages = [{"at": c.get("created_at"), "text": c.get("body", "")}
                         for c in case.ticket.snapshot.get("comments", []) if c.get("author_is_requester")]
-    sent = [d for d in case.documents
-            if d.kind == "letter" or (d.kind == "upload" and d.uploaded_by.strip().lower() == party.name.lower())]
+    # Uploads are the consumer's documents (filed online or scanned from the post by the team); the company's
+    # go in as observations or evidence, and stay out.
+    sent = [d for d in case.documents if d.kind == "letter" or (d.kind == "upload" and party.role == "consumer")]
     answers = db.session.execute(
         sa.select(PartyAnswer).join(Proposal, Proposal.id == PartyAnswer.proposal_id)
         .where(Proposal.case_id == case.id, PartyAnswer.party == party.role)).scalars().all()

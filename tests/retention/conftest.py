@@ -32,13 +32,12 @@ def ended_in_2025(case: Case) -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def worked_file(app, people):
+def build_worked_file(people) -> SimpleNamespace:
     """A file handled through the services, with every kind of personal text, ended in mid-2025."""
     case = admitted_case(people.gestionnaire)
     notebook.add_note(case, people.gestionnaire, text="Appel de Jeanne Dupont au 06 11 22 33 44, très remontée.")
     parties.add_representative(case, people.gestionnaire, party="consumer", kind="association",
-                               name="Marcel Lenoir", mandate="Mandat écrit du 2 mars", email="marcel.lenoir@ufc.example")
+                               name="Marcel Lenoir", mandate="Mandat du 2 mars", email="marcel.lenoir@ufc.example")
     instruction.request_observations(case, people.gestionnaire, department="billing",
                                      question="Mme Dupont affirme avoir été prélevée deux fois : vos observations ?")
     document = add_upload(case, filename="lettre-dupont.txt", content=UPLOAD, actor=people.gestionnaire.name)
@@ -47,6 +46,11 @@ def worked_file(app, people):
     return SimpleNamespace(case=case, sha256=document.sha256,
                            texts=[CONSUMER["name"], CONSUMER["email"], "3 rue des Lilas", "Marcel Lenoir",
                                   "marcel.lenoir@ufc.example", "06 11 22 33 44", "lettre-dupont"])
+
+
+@pytest.fixture
+def worked_file(app, people):
+    return build_worked_file(people)
 
 
 @pytest.fixture
