@@ -10,7 +10,7 @@ plan and changes nothing, not even the audit log. Frozen report snapshots are ne
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from mediator_plugin.core import audit
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.intake.models import IntakeItem
 from mediator_plugin.retention import anonymise, rules
-from mediator_plugin.retention.models import LegalHold, PurgeAction, PurgeLogEntry
+from mediator_plugin.retention.models import PurgeAction, PurgeLogEntry
 
 BATCH = 100
 _ACTIONS = {
@@ -35,19 +35,19 @@ _ACTIONS = {
 
 @dataclass
 class PurgeSummary:
-    """What a purge did (or, dry, would do): counts per class, no content."""
+    """What a purge did (or, dry, would do): counts per class, no content. ``held``: files a legal hold kept
+    out of the plan; ``skipped``: items no longer due when their turn came."""
 
     dry_run: bool
     run_id: str
     counts: dict[str, int]
     held: int
-    skipped_on_hold: int = 0
+    skipped: int = 0
     blobs_deleted: int = 0
-    by_class: dict[str, dict] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"dry_run": self.dry_run, "run_id": self.run_id, "counts": self.counts, "held": self.held,
-                "skipped_on_hold": self.skipped_on_hold, "blobs_deleted": self.blobs_deleted}
+                "skipped": self.skipped, "blobs_deleted": self.blobs_deleted}
 
 
 def purge(*, dry_run: bool, actor: str = "cli", now: datetime | None = None) -> PurgeSummary:
@@ -66,7 +66,7 @@ def purge(*, dry_run: bool, actor: str = "cli", now: datetime | None = None) -> 
             for target_id in ids[start:start + BATCH]:
                 result = _apply(data_class, target_id, summary.run_id, actor, now)
                 if result is None:
-                    summary.skipped_on_hold += 1
+                    summary.skipped += 1
                     continue
                 blobs |= result
                 done[data_class] += 1
@@ -76,29 +76,28 @@ def purge(*, dry_run: bool, actor: str = "cli", now: datetime | None = None) -> 
             db.session.rollback()
     summary.counts = done
     audit.record("purge_run", actor=actor, target=f"purge:{summary.run_id}",
-                 detail={"counts": done, "held": summary.held, "skipped_on_hold": summary.skipped_on_hold,
+                 detail={"counts": done, "held": summary.held, "skipped": summary.skipped,
                          "blobs_deleted": summary.blobs_deleted})
     db.session.commit()
     return summary
 
 
 def _apply(data_class: str, target_id: int, run_id: str, actor: str, now: datetime) -> set[str] | None:
-    """Purge one file or request; None when a hold was placed on the file after the plan was read."""
-    if data_class in (rules.INTAKE_NOT_TAKEN_UP, rules.ONLINE_FILING_NOT_OPENED):
+    """Purge one file or request; None when it is no longer due (a hold placed, a request opened, another
+    host's purge) — checked on the locked row, which a hold's placement locks too."""
+    intake = data_class in (rules.INTAKE_NOT_TAKEN_UP, rules.ONLINE_FILING_NOT_OPENED)
+    model = IntakeItem if intake else Case
+    db.session.execute(sa.select(model.id).where(model.id == target_id).with_for_update())
+    if not rules.still_due(state().settings, now, data_class, target_id):
+        return None
+    if intake:
         item = db.session.get(IntakeItem, target_id)
-        counts, blobs = anonymise.anonymise_intake(target_id)
         target, case_id, item_id = f"{item.source}:{item.id}", None, target_id
+        counts, blobs = anonymise.anonymise_intake(target_id)
     else:
-        case = db.session.execute(sa.select(Case.id, Case.reference).where(Case.id == target_id)
-                                  .with_for_update()).one()
-        if db.session.execute(sa.select(sa.exists().where(LegalHold.case_id == target_id,
-                                                          LegalHold.lifted_at.is_(None)))).scalar():
-            return None
-        if data_class == rules.ATTACHMENTS:
-            counts, blobs = anonymise.delete_attachments(target_id)
-        else:
-            counts, blobs = anonymise.anonymise_case(target_id)
-        target, case_id, item_id = case.reference, target_id, None
+        target, case_id, item_id = db.session.get(Case, target_id).reference, target_id, None
+        purge_one = anonymise.delete_attachments if data_class == rules.ATTACHMENTS else anonymise.anonymise_case
+        counts, blobs = purge_one(target_id)
     action = _ACTIONS[data_class]
     db.session.add(PurgeLogEntry(run_id=run_id, at=now, actor=actor, data_class=data_class, action=action,
                                  target=target, case_id=case_id, intake_item_id=item_id, counts=counts))

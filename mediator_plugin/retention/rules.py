@@ -75,8 +75,8 @@ def _ids(query) -> tuple[int, ...]:
     return tuple(db.session.execute(query).scalars())
 
 
-def plan(settings: Mapping, now: datetime) -> Plan:
-    """What a purge at ``now`` would do, per class; reads only."""
+def _predicates(settings: Mapping, now: datetime) -> dict:
+    """Per class: the id column of what it purges and the SQL condition of being due at ``now``."""
     months = settings["retention"]
     cutoff = {key: months_before(now, value) for key, value in months.items()}
     archive = _ended_files(ARCHIVED_STATES, cutoff["case_archive_months"])
@@ -85,17 +85,31 @@ def plan(settings: Mapping, now: datetime) -> Plan:
         _ended_files(tuple(ENDED), cutoff["attachments_months"]), ~archive, ~refused,
         sa.exists().where(Document.case_id == Case.id, Document.kind.in_(ATTACHMENT_KINDS)))
     not_taken_up = sa.and_(IntakeItem.case_id.is_(None), IntakeItem.state != PURGED_INTAKE_STATE)
-    due = {
-        CASE_ARCHIVE: _ids(sa.select(Case.id).where(archive, _not_held()).order_by(Case.id)),
-        INADMISSIBLE_REQUEST: _ids(sa.select(Case.id).where(refused, _not_held()).order_by(Case.id)),
-        ATTACHMENTS: _ids(sa.select(Case.id).where(attachments, _not_held()).order_by(Case.id)),
-        INTAKE_NOT_TAKEN_UP: _ids(sa.select(IntakeItem.id).where(
+    return {
+        CASE_ARCHIVE: (Case.id, sa.and_(archive, _not_held())),
+        INADMISSIBLE_REQUEST: (Case.id, sa.and_(refused, _not_held())),
+        ATTACHMENTS: (Case.id, sa.and_(attachments, _not_held())),
+        INTAKE_NOT_TAKEN_UP: (IntakeItem.id, sa.and_(
             not_taken_up, IntakeItem.source != "online",
-            IntakeItem.last_seen_at < cutoff["intake_not_taken_up_months"]).order_by(IntakeItem.id)),
-        ONLINE_FILING_NOT_OPENED: _ids(sa.select(IntakeItem.id).where(
+            IntakeItem.last_seen_at < cutoff["intake_not_taken_up_months"])),
+        ONLINE_FILING_NOT_OPENED: (IntakeItem.id, sa.and_(
             not_taken_up, IntakeItem.source == "online",
-            IntakeItem.asked_at < cutoff["online_filing_not_opened_months"]).order_by(IntakeItem.id)),
+            IntakeItem.asked_at < cutoff["online_filing_not_opened_months"])),
+        "_held": sa.and_(sa.or_(archive, refused, attachments), ~_not_held()),
     }
-    held = db.session.execute(sa.select(sa.func.count()).select_from(Case).where(
-        sa.or_(archive, refused, attachments), ~_not_held())).scalar()
+
+
+def plan(settings: Mapping, now: datetime) -> Plan:
+    """What a purge at ``now`` would do, per class; reads only."""
+    predicates = _predicates(settings, now)
+    due = {data_class: _ids(sa.select(column).where(where).order_by(column))
+           for data_class, (column, where) in ((c, predicates[c]) for c in CLASSES)}
+    held = db.session.execute(sa.select(sa.func.count()).select_from(Case).where(predicates["_held"])).scalar()
     return Plan(now=now, due=due, held=int(held))
+
+
+def still_due(settings: Mapping, now: datetime, data_class: str, target_id: int) -> bool:
+    """Whether one file or request is still due: checked again on the locked row just before it is purged,
+    since a hold may have been placed, a request opened or another host's purge done since the plan."""
+    column, where = _predicates(settings, now)[data_class]
+    return bool(db.session.execute(sa.select(sa.exists().where(where, column == target_id))).scalar())

@@ -120,3 +120,16 @@ def test_frozen_snapshots_are_never_touched(past_files):
     db.session.expire_all()
     again = db.session.execute(sa.select(ReportSnapshot)).scalar_one()
     assert (again.data_sha256, again.figures) == frozen
+
+
+def test_a_hold_placed_after_the_plan_still_wins(past_files, people):
+    """Is a file planned for purge, then held before its turn, seen as no longer due on its locked row?"""
+    from mediator_plugin import state
+    from mediator_plugin.retention import rules
+
+    case = past_files.worked.case
+    planned = rules.plan(state().settings, AFTER_RETENTION)
+    assert case.id in planned.due[CASE_ARCHIVE]
+    holds.place(case, people.mediatrice, reason=HoldReason.LITIGATION, note="Assignation reçue ce matin")
+    db.session.commit()
+    assert not rules.still_due(state().settings, AFTER_RETENTION, CASE_ARCHIVE, case.id)
