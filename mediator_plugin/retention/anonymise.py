@@ -41,52 +41,67 @@ def _run(statement) -> int:
     return db.session.execute(statement).rowcount or 0
 
 
-def _delete_documents(case_id: int, kinds: tuple[str, ...] | None = None) -> tuple[int, set[str]]:
-    """Delete the file's documents (of ``kinds``, or all); returns how many and their blobs' hashes."""
-    where = [Document.case_id == case_id] + ([Document.kind.in_(kinds)] if kinds else [])
-    rows = db.session.execute(sa.select(Document.id, Document.sha256).where(*where)).all()
-    ids = [row.id for row in rows]
-    if not ids:
-        return 0, set()
-    _run(sa.update(Proposal).where(Proposal.letter_document_id.in_(ids)).values(letter_document_id=None))
-    _run(sa.update(Implementation).where(Implementation.evidence_document_id.in_(ids))
-         .values(evidence_document_id=None))
-    _run(sa.delete(Document).where(Document.id.in_(ids)))
-    return len(ids), {row.sha256 for row in rows}
+def _per_file(column, ids: list[int], *joins) -> dict[int, int]:
+    """How many rows of ``column``'s table each file of ``ids`` has (for the purge log)."""
+    query = sa.select(Case.id, sa.func.count(column)).select_from(Case)
+    for target, on in joins:
+        query = query.join(target, on)
+    rows = db.session.execute(query.where(Case.id.in_(ids)).group_by(Case.id)).all()
+    return dict(rows)
 
 
-def anonymise_case(case_id: int) -> tuple[dict, set[str]]:
-    """Anonymise the file in the current transaction; returns the counts and the hashes of blobs to delete."""
-    parties = sa.select(Party.id).where(Party.case_id == case_id)
-    proposals = sa.select(Proposal.id).where(Proposal.case_id == case_id)
-    intake = sa.select(IntakeItem.id).where(IntakeItem.case_id == case_id)
-    documents, blobs = _delete_documents(case_id)
-    counts = {
-        "documents": documents,
-        "representatives": _run(sa.delete(Representative).where(Representative.party_id.in_(parties))),
-        "parties": _run(sa.update(Party).where(Party.case_id == case_id).values(
-            name=ANONYMISED, email=None, phone=None, postal_address=None, postcode=None)),
-        "ticket_copies": _run(sa.delete(TicketCopy).where(TicketCopy.case_id == case_id)),
-        "timeline_events": _run(sa.update(TimelineEvent).where(TimelineEvent.case_id == case_id).values(data={})),
-        "observation_requests": _run(sa.update(ObservationRequest).where(ObservationRequest.case_id == case_id)
-                                     .values(question="", answer=None)),
-        "declarations": _run(sa.update(ConflictDeclaration).where(ConflictDeclaration.case_id == case_id)
-                             .values(circumstances="")),
-        "extensions": _run(sa.update(Extension).where(Extension.case_id == case_id).values(justification="")),
-        "proposals": _run(sa.update(Proposal).where(Proposal.case_id == case_id).values(
-            **dict.fromkeys(SECTIONS, ""), mentions=None, correction_reason=None)),
-        "answers": _run(sa.update(PartyAnswer).where(PartyAnswer.proposal_id.in_(proposals)).values(reason=None)),
-        "implementations": _run(sa.update(Implementation).where(Implementation.case_id == case_id).values(note="")),
-        "intake_items": _run(sa.update(IntakeItem).where(IntakeItem.case_id == case_id).values(
-            requester_name="", requester_email="", subject="", snapshot={})),
-        "outbox": _blank_outbox(OutboxMessage.case_id == case_id),
+def _delete_documents(ids: list[int], kinds: tuple[str, ...] | None = None) -> tuple[dict[int, int], set[str]]:
+    """Delete the files' documents (of ``kinds``, or all); returns how many per file and the blobs' hashes."""
+    where = [Document.case_id.in_(ids)] + ([Document.kind.in_(kinds)] if kinds else [])
+    rows = db.session.execute(sa.select(Document.id, Document.case_id, Document.sha256).where(*where)).all()
+    documents = [row.id for row in rows]
+    per_file: dict[int, int] = {}
+    for row in rows:
+        per_file[row.case_id] = per_file.get(row.case_id, 0) + 1
+    if documents:
+        _run(sa.update(Proposal).where(Proposal.letter_document_id.in_(documents)).values(letter_document_id=None))
+        _run(sa.update(Implementation).where(Implementation.evidence_document_id.in_(documents))
+             .values(evidence_document_id=None))
+        _run(sa.delete(Document).where(Document.id.in_(documents)))
+    return per_file, {row.sha256 for row in rows}
+
+
+def anonymise_cases(ids: list[int]) -> tuple[dict[int, dict], set[str]]:
+    """Anonymise the files ``ids`` in the current transaction, a fixed number of statements for the batch;
+    returns what each file lost (counts) and the hashes of blobs to delete after commit."""
+    parties = sa.select(Party.id).where(Party.case_id.in_(ids))
+    proposals = sa.select(Proposal.id).where(Proposal.case_id.in_(ids))
+    intake = sa.select(IntakeItem.id).where(IntakeItem.case_id.in_(ids))
+    counted = {
+        "representatives": _per_file(Representative.id, ids, (Party, Party.case_id == Case.id),
+                                     (Representative, Representative.party_id == Party.id)),
+        "history_lines": _per_file(TimelineEvent.id, ids, (TimelineEvent, TimelineEvent.case_id == Case.id)),
+        "proposals": _per_file(Proposal.id, ids, (Proposal, Proposal.case_id == Case.id)),
+        "ticket_copies": _per_file(TicketCopy.id, ids, (TicketCopy, TicketCopy.case_id == Case.id)),
     }
+    counted["documents"], blobs = _delete_documents(ids)
+    _run(sa.delete(Representative).where(Representative.party_id.in_(parties)))
+    _run(sa.update(Party).where(Party.case_id.in_(ids)).values(
+        name=ANONYMISED, email=None, phone=None, postal_address=None, postcode=None))
+    _run(sa.delete(TicketCopy).where(TicketCopy.case_id.in_(ids)))
+    _run(sa.update(TimelineEvent).where(TimelineEvent.case_id.in_(ids)).values(data={}))
+    _run(sa.update(ObservationRequest).where(ObservationRequest.case_id.in_(ids)).values(question="", answer=None))
+    _run(sa.update(ConflictDeclaration).where(ConflictDeclaration.case_id.in_(ids)).values(circumstances=""))
+    _run(sa.update(Extension).where(Extension.case_id.in_(ids)).values(justification=""))
+    _run(sa.update(Proposal).where(Proposal.case_id.in_(ids)).values(
+        **dict.fromkeys(SECTIONS, ""), mentions=None, correction_reason=None))
+    _run(sa.update(PartyAnswer).where(PartyAnswer.proposal_id.in_(proposals)).values(reason=None))
+    _run(sa.update(Implementation).where(Implementation.case_id.in_(ids)).values(note=""))
     _run(sa.update(OnlineFiling).where(OnlineFiling.intake_item_id.in_(intake)).values(linked_ticket_id=None))
+    _run(sa.update(IntakeItem).where(IntakeItem.case_id.in_(ids)).values(
+        requester_name="", requester_email="", subject="", snapshot={}))
+    _blank_outbox(OutboxMessage.case_id.in_(ids))
     # The anonymous example stays in the report; its link to the file is of no use once the file is anonymous.
-    _run(sa.update(CaseExample).where(CaseExample.source_case_id == case_id).values(source_case_id=None))
-    _run(sa.update(Case).where(Case.id == case_id).values(
+    _run(sa.update(CaseExample).where(CaseExample.source_case_id.in_(ids)).values(source_case_id=None))
+    _run(sa.update(Case).where(Case.id.in_(ids)).values(
         subject=ANONYMISED, agreement_text=None, late_reason=None, version=Case.version + 1))
-    return {key: value for key, value in counts.items() if value}, blobs
+    return {case_id: {key: per[case_id] for key, per in counted.items() if per.get(case_id)}
+            for case_id in ids}, blobs
 
 
 def _blank_outbox(where) -> int:
@@ -98,24 +113,31 @@ def _blank_outbox(where) -> int:
     return blanked + given_up
 
 
-def delete_attachments(case_id: int) -> tuple[dict, set[str]]:
-    """Delete what the parties sent to an ended file (R-GDPR-3 ``attachments``), before the file itself goes."""
-    documents, blobs = _delete_documents(case_id, ATTACHMENT_KINDS)
+def delete_attachments(ids: list[int]) -> tuple[dict[int, dict], set[str]]:
+    """Delete what the parties sent to ended files (R-GDPR-3 ``attachments``), before the files themselves go."""
+    per_file, blobs = _delete_documents(ids, ATTACHMENT_KINDS)
     # The history line of each upload names the file it was: the name goes with it.
-    _run(sa.update(TimelineEvent).where(TimelineEvent.case_id == case_id, TimelineEvent.kind == "document_added")
+    _run(sa.update(TimelineEvent).where(TimelineEvent.case_id.in_(ids), TimelineEvent.kind == "document_added")
          .values(data={}))
-    return {"documents": documents}, blobs
+    return {case_id: {"documents": per_file.get(case_id, 0)} for case_id in ids}, blobs
 
 
-def anonymise_intake(item_id: int) -> tuple[dict, set[str]]:
-    """Anonymise a request never taken up; an online filing also loses its tracking (``/suivi`` answers 404)."""
-    item = db.session.get(IntakeItem, item_id)
-    blobs = {a["sha256"] for a in (item.snapshot or {}).get("attachments", []) if a.get("sha256")}
-    filings = _run(sa.delete(OnlineFiling).where(OnlineFiling.intake_item_id == item_id))
-    _run(sa.update(IntakeItem).where(IntakeItem.id == item_id).values(
+def anonymise_intake(ids: list[int]) -> tuple[dict[int, dict], set[str]]:
+    """Anonymise requests never taken up; an online filing also loses its tracking (``/suivi`` answers 404)."""
+    counts: dict[int, dict] = {}
+    blobs: set[str] = set()
+    tracked = set(db.session.execute(sa.select(OnlineFiling.intake_item_id)
+                                     .where(OnlineFiling.intake_item_id.in_(ids))).scalars())
+    for item_id, snapshot in db.session.execute(sa.select(IntakeItem.id, IntakeItem.snapshot)
+                                                .where(IntakeItem.id.in_(ids))).all():
+        attached = {a["sha256"] for a in (snapshot or {}).get("attachments", []) if a.get("sha256")}
+        blobs |= attached
+        counts[item_id] = {k: v for k, v in (("attachments", len(attached)), ("tracking", int(item_id in tracked)))
+                           if v}
+    _run(sa.delete(OnlineFiling).where(OnlineFiling.intake_item_id.in_(ids)))
+    _run(sa.update(IntakeItem).where(IntakeItem.id.in_(ids)).values(
         requester_name="", requester_email="", subject="", snapshot={}, state=PURGED_INTAKE_STATE))
-    counts = {"attachments": len(blobs), "tracking": filings}
-    return {key: value for key, value in counts.items() if value}, blobs
+    return counts, blobs
 
 
 def delete_unreferenced_blobs(hashes: set[str]) -> int:

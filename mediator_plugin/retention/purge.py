@@ -62,14 +62,10 @@ def purge(*, dry_run: bool, actor: str = "cli", now: datetime | None = None) -> 
     for data_class in rules.CLASSES:
         ids = planned.due[data_class]
         for start in range(0, len(ids), BATCH):
-            blobs: set[str] = set()
-            for target_id in ids[start:start + BATCH]:
-                result = _apply(data_class, target_id, summary.run_id, actor, now)
-                if result is None:
-                    summary.skipped += 1
-                    continue
-                blobs |= result
-                done[data_class] += 1
+            batch = ids[start:start + BATCH]
+            purged, blobs = _apply(data_class, batch, summary.run_id, actor, now)
+            summary.skipped += len(batch) - purged
+            done[data_class] += purged
             db.session.commit()
             db.session.expire_all()
             summary.blobs_deleted += anonymise.delete_unreferenced_blobs(blobs)
@@ -82,25 +78,30 @@ def purge(*, dry_run: bool, actor: str = "cli", now: datetime | None = None) -> 
     return summary
 
 
-def _apply(data_class: str, target_id: int, run_id: str, actor: str, now: datetime) -> set[str] | None:
-    """Purge one file or request; None when it is no longer due (a hold placed, a request opened, another
-    host's purge) — checked on the locked row, which a hold's placement locks too."""
+def _apply(data_class: str, batch, run_id: str, actor: str, now: datetime) -> tuple[int, set[str]]:
+    """Purge a batch of files or requests, leaving out those no longer due (a hold placed, a request opened,
+    another host's purge) — checked on the locked rows, which a hold's placement locks too. Returns how many
+    were purged and the blobs to delete after commit."""
     intake = data_class in (rules.INTAKE_NOT_TAKEN_UP, rules.ONLINE_FILING_NOT_OPENED)
     model = IntakeItem if intake else Case
-    db.session.execute(sa.select(model.id).where(model.id == target_id).with_for_update())
-    if not rules.still_due(state().settings, now, data_class, target_id):
-        return None
+    db.session.execute(sa.select(model.id).where(model.id.in_(batch)).with_for_update())
+    due = rules.still_due(state().settings, now, data_class, batch)
+    if not due:
+        return 0, set()
     if intake:
-        item = db.session.get(IntakeItem, target_id)
-        target, case_id, item_id = f"{item.source}:{item.id}", None, target_id
-        counts, blobs = anonymise.anonymise_intake(target_id)
+        targets = dict(db.session.execute(sa.select(IntakeItem.id, IntakeItem.source + ":" + sa.cast(
+            IntakeItem.id, sa.String)).where(IntakeItem.id.in_(due))).all())
+        counts, blobs = anonymise.anonymise_intake(due)
     else:
-        target, case_id, item_id = db.session.get(Case, target_id).reference, target_id, None
-        purge_one = anonymise.delete_attachments if data_class == rules.ATTACHMENTS else anonymise.anonymise_case
-        counts, blobs = purge_one(target_id)
+        targets = dict(db.session.execute(sa.select(Case.id, Case.reference).where(Case.id.in_(due))).all())
+        purge_batch = anonymise.delete_attachments if data_class == rules.ATTACHMENTS else anonymise.anonymise_cases
+        counts, blobs = purge_batch(due)
     action = _ACTIONS[data_class]
-    db.session.add(PurgeLogEntry(run_id=run_id, at=now, actor=actor, data_class=data_class, action=action,
-                                 target=target, case_id=case_id, intake_item_id=item_id, counts=counts))
-    audit.record("retention_purge", actor=actor, target=target, case_id=case_id,
-                 detail={"class": data_class, "action": action, "run_id": run_id, "counts": counts})
-    return blobs
+    for target_id in due:
+        case_id, item_id = (None, target_id) if intake else (target_id, None)
+        db.session.add(PurgeLogEntry(run_id=run_id, at=now, actor=actor, data_class=data_class, action=action,
+                                     target=targets[target_id], case_id=case_id, intake_item_id=item_id,
+                                     counts=counts[target_id]))
+        audit.record("retention_purge", actor=actor, target=targets[target_id], case_id=case_id,
+                     detail={"class": data_class, "action": action, "run_id": run_id, "counts": counts[target_id]})
+    return len(due), blobs

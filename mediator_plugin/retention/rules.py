@@ -108,8 +108,8 @@ def plan(settings: Mapping, now: datetime) -> Plan:
     return Plan(now=now, due=due, held=int(held))
 
 
-def still_due(settings: Mapping, now: datetime, data_class: str, target_id: int) -> bool:
-    """Whether one file or request is still due: checked again on the locked row just before it is purged,
-    since a hold may have been placed, a request opened or another host's purge done since the plan."""
+def still_due(settings: Mapping, now: datetime, data_class: str, ids) -> list[int]:
+    """Those of ``ids`` still due: checked again on the locked rows just before they are purged, since a
+    hold may have been placed, a request opened or another host's purge done since the plan."""
     column, where = _predicates(settings, now)[data_class]
-    return bool(db.session.execute(sa.select(sa.exists().where(where, column == target_id))).scalar())
+    return list(db.session.execute(sa.select(column).where(where, column.in_(list(ids))).order_by(column)).scalars())

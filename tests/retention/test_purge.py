@@ -132,4 +132,4 @@ def test_a_hold_placed_after_the_plan_still_wins(past_files, people):
     assert case.id in planned.due[CASE_ARCHIVE]
     holds.place(case, people.mediatrice, reason=HoldReason.LITIGATION, note="Assignation reçue ce matin")
     db.session.commit()
-    assert not rules.still_due(state().settings, AFTER_RETENTION, CASE_ARCHIVE, case.id)
+    assert rules.still_due(state().settings, AFTER_RETENTION, CASE_ARCHIVE, [case.id]) == []
