@@ -69,6 +69,7 @@ def build_blueprint() -> Blueprint:
     from mediator_plugin.recommendations.blueprint import bp as recommendations_bp
     from mediator_plugin.reports.blueprint import bp as reports_bp
     from mediator_plugin.reports.blueprint import dashboard_bp
+    from mediator_plugin.retention.blueprint import bp as retention_bp
 
     parent = Blueprint("mediator", __name__, template_folder="templates", static_folder="static",
                        static_url_path="/static/mediator")
@@ -87,7 +88,7 @@ def build_blueprint() -> Blueprint:
     for error in DATABASE_DOWN:
         parent.register_error_handler(error, _database_unavailable)
     for child in (public_bp, auth_bp, cases_bp, intake_bp, proposals_bp, reports_bp, correspondent_bp, webhooks_bp,
-                  admin_bp, api_bp, recommendations_bp, dashboard_bp, examples_bp):
+                  admin_bp, api_bp, recommendations_bp, dashboard_bp, examples_bp, retention_bp):
         parent.register_blueprint(child)
     return parent
 

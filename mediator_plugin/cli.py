@@ -148,6 +148,67 @@ def audit_verify_command():
     click.echo(f"audit chain intact: {report.checked} entries")
 
 
+@mediator_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what is due in each class; change nothing.")
+def purge_command(dry_run):
+    """Apply the retention rules (R-GDPR-3): anonymise what is past its period; legal holds are respected."""
+    from mediator_plugin.retention.purge import purge
+
+    _summary_line("purge", purge(dry_run=dry_run).as_dict())
+
+
+@mediator_group.group("export")
+def export_group():
+    """Exports for the supervising commission and for a person's access request."""
+
+
+@export_group.command("cecmc")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+def export_cecmc_command(year, out_dir):
+    """Activity information (Table A, organisation, staffing) and the pseudonymised per-case dataset of YEAR."""
+    from flask import current_app
+
+    from mediator_plugin.core import audit
+    from mediator_plugin.core.db import db
+    from mediator_plugin.retention.cecmc import export
+
+    if not current_app.secret_key:
+        raise click.ClickException("no secret key to pseudonymise the files: set MEDIATOR_SECRET_KEY")
+    try:
+        written = export(year, out_dir)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write into {out_dir}: {exc.strerror or exc} — choose a writable "
+                                   "folder") from exc
+    audit.record("export_cecmc", actor="cli", target=f"cecmc:{year}", detail={"files": sorted(written)})
+    db.session.commit()
+    _summary_line("export_cecmc", {"year": year, "files": {k: str(v) for k, v in written.items()}})
+
+
+@export_group.command("subject")
+@click.option("--email", required=True, help="The e-mail address of the person who asked for their data.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--by", "by", default="cli", help="Who answers the request (recorded in the audit log).")
+def export_subject_command(email, out, by):
+    """The personal data held about one person, as a ZIP (GDPR art. 15, R-GDPR-6)."""
+    from mediator_plugin.core.db import db
+    from mediator_plugin.core.errors import MissingField
+    from mediator_plugin.core.permissions import Identity
+    from mediator_plugin.retention import subject_access
+    from mediator_plugin.retention.cecmc import write_atomically
+
+    try:
+        content = subject_access.export(email, Identity(sub=by, name=by))
+    except MissingField as exc:
+        raise click.BadParameter(exc.message, param_hint="--email") from exc
+    try:
+        write_atomically(out, content)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from exc
+    db.session.commit()
+    _summary_line("export_subject", {"out": str(out), "bytes": len(content)})
+
+
 @mediator_group.command("seed")
 @click.option("--cases", "count", type=click.IntRange(1, 2_000_000), required=True)
 @click.option("--years", default=None, help="First and last year of receipt, e.g. 2024-2025 (default: last year "

@@ -80,6 +80,12 @@ EXPECTED = {
     "mediator.examples.decide": TEAM,
     "mediator.examples.approve": {"mediatrice"},
     "mediator.examples.withdraw": TEAM,
+    # Retention (R-GDPR-3..6): the team keeps a file by placing a hold; only the mediator lifts one, reads the
+    # purge log and exports a person's data.
+    "mediator.retention.index": {"mediatrice"},
+    "mediator.retention.place_hold": TEAM,
+    "mediator.retention.lift_hold": {"mediatrice"},
+    "mediator.retention.subject_access": {"mediatrice"},
 }
 
 
@@ -94,7 +100,7 @@ def world(app, people):
     return {"reference": case.reference, "document_id": document.id, "request_id": request.id,
             "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css",
             "kind": "seizure", "vendor": "zendesk", "message_id": 999, "recommendation_id": 999, "rest": "nothing",
-            "example_id": 999}
+            "example_id": 999, "hold_id": 999}
 
 
 def _url(rule, values) -> str:

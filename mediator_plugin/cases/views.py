@@ -145,7 +145,7 @@ def document(reference: str, document_id: int):
     doc = db.session.get(Document, document_id)
     if doc is None or doc.case_id != case.id:
         abort(404)
-    _audit_read("read_document", case, document_id=doc.id, filename=doc.filename)
+    _audit_read("read_document", case, document_id=doc.id)  # the id, not the name: the audit outlives the file
     return send_file(BytesIO(read_content(doc)), mimetype=doc.content_type, as_attachment=True,
                      download_name=doc.filename)
 

@@ -36,6 +36,14 @@ DEFAULTS: dict = {
     "helpdesk_timeout_seconds": 10,
     "report_min_cell": 10,
     "log_format": "json",
+    # R-GDPR-3: how long each class of data is kept after the start of its last phase, in months.
+    "retention": {
+        "case_archive_months": 60,
+        "inadmissible_request_months": 24,
+        "attachments_months": 60,
+        "intake_not_taken_up_months": 24,
+        "online_filing_not_opened_months": 12,
+    },
     "oidc": {"issuer": "", "client_id": "", "client_secret": "", "groups_claim": "groups"},
     "roles": {
         "mediator": ["mediation-mediators"],
@@ -231,6 +239,7 @@ def _validate(settings: dict) -> None:
         raise ConfigError("setting 'log_format' must be json or plain")
     if settings["freshdesk"]["plan"] not in ("growth", "pro", "enterprise"):
         raise ConfigError("setting 'freshdesk.plan' must be growth, pro or enterprise")
+    _check_retention(settings["retention"])
     roles = settings["roles"]
     for role, groups in roles.items():
         if role not in DEFAULTS["roles"]:
@@ -244,6 +253,15 @@ def _validate(settings: dict) -> None:
                 _check_group_list(f"roles.correspondent.{department}", dept_groups)
         else:
             _check_group_list(f"roles.{role}", groups)
+
+
+def _check_retention(retention: Mapping) -> None:
+    for key, months in retention.items():
+        if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+            raise ConfigError(f"setting 'retention.{key}' must be a whole number of months, at least 1")
+    # Attachments are part of the file: they may go earlier than its archive, never outlive it.
+    if retention["attachments_months"] > retention["case_archive_months"]:
+        raise ConfigError("setting 'retention.attachments_months' must not exceed 'retention.case_archive_months'")
 
 
 def _check_rate(dotted: str, value: str) -> None:

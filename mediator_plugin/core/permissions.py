@@ -37,24 +37,32 @@ class Permission(enum.StrEnum):
     EXAMPLE_APPROVE = "example:approve"
     IMPLEMENTATION_RECORD = "implementation:record"
     INTAKE_MANAGE = "intake:manage"
+    LEGAL_HOLD_LIFT = "legal_hold:lift"
+    LEGAL_HOLD_PLACE = "legal_hold:place"
+    PERSONAL_DATA_EXPORT = "personal_data:export"
     PROPOSAL_SIGN = "proposal:sign"
     RECOMMENDATION_MANAGE = "recommendation:manage"
     RECOMMENDATION_READ = "recommendation:read"
     REPORT_PUBLISH = "report:publish"
     REPORT_READ = "report:read"
+    RETENTION_READ = "retention:read"
 
 
 _TEAM = {
     Permission.AUDIT_READ, Permission.CASE_ADMISSIBILITY, Permission.CASE_CLOSE, Permission.CASE_READ,
     Permission.CASE_WRITE, Permission.IMPLEMENTATION_RECORD, Permission.INTAKE_MANAGE,
     Permission.RECOMMENDATION_READ, Permission.REPORT_READ, Permission.DASHBOARD_AGGREGATES,
+    Permission.LEGAL_HOLD_PLACE,
 }
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.MEDIATOR: frozenset(_TEAM | {Permission.PROPOSAL_SIGN, Permission.RECOMMENDATION_MANAGE,
                                       Permission.REPORT_PUBLISH, Permission.ADMIN_HEALTH,
-                                      Permission.EXAMPLE_APPROVE}),
+                                      Permission.EXAMPLE_APPROVE, Permission.LEGAL_HOLD_LIFT,
+                                      Permission.PERSONAL_DATA_EXPORT, Permission.RETENTION_READ}),
     # R-ADM-2 keeps admissibility with the mediator's team; signing and publishing stay the mediator's
-    # (R-CASE-1: an anonymised example is published on the mediator's own sign-off).
+    # (R-CASE-1: an anonymised example is published on the mediator's own sign-off). A case handler may place a
+    # legal hold (keeping data is the safe side); lifting one, the purge log and subject-access exports are the
+    # mediator's (R-GDPR-4, R-GDPR-6).
     Role.CASE_HANDLER: frozenset(_TEAM),
     Role.CORRESPONDENT: frozenset({Permission.CORRESPONDENT_SPACE, Permission.IMPLEMENTATION_RECORD}),
     Role.EXECUTIVE: frozenset({Permission.REPORT_READ, Permission.DASHBOARD_AGGREGATES,

@@ -17,7 +17,9 @@ and implementations. So each file carries a few derived columns, always recomput
   are whole days), and whether the deadline was extended (R-DEADLINE-4).
 
 :func:`listen` recomputes them after every flush that touched a file, a proposal, an answer, an
-implementation record or an extension, whatever wrote it; bulk writers (the seed, the migration) call :func:`refresh`.
+implementation record or an extension, whatever wrote it. A bulk INSERT or UPDATE passes by the flush: a
+bulk writer that sets what these columns derive from calls :func:`refresh` (the seed, the migration; the
+purge's UPDATEs only blank texts).
 """
 
 from __future__ import annotations

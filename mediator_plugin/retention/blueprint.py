@@ -1,0 +1,13 @@
+"""URL rules of retention in the console: legal holds on a file, the purge log, the subject-access export."""
+
+from flask import Blueprint
+
+from mediator_plugin.retention import views
+
+bp = Blueprint("retention", __name__, url_prefix="/console", template_folder="templates")
+bp.add_url_rule("/conservation", "index", views.index)
+bp.add_url_rule("/dossiers/<reference>/gel", "place_hold", views.place_hold, methods=["POST"])
+bp.add_url_rule("/dossiers/<reference>/gel/<int:hold_id>/levee", "lift_hold", views.lift_hold, methods=["POST"])
+bp.add_url_rule("/donnees-personnelles", "subject_access", views.subject_access, methods=["GET", "POST"])
+# The file page shows its holds through this helper (cases/show.html includes retention/_holds.html).
+bp.app_context_processor(lambda: {"legal_hold_panel": views.hold_panel})
