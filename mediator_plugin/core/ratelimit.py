@@ -9,7 +9,7 @@ A view asks for a limit by naming the setting that holds its rate::
 
 :func:`init_limiter` gives the plugin its own :class:`~flask_limiter.Limiter` (kept in
 ``app.extensions["mediator_limiter"]``) and wraps every view so marked. A host's own limiter, its limits and
-its storage are untouched, and the plugin's limiter looks at nothing but the plugin's endpoints. Counts live
+its storage are untouched, and the plugin's limiter looks at nothing but the plugin's marked endpoints. Counts live
 in ``ratelimit_storage_uri``: with ``memory://`` each worker process counts alone; a shared storage
 (``redis://…``, ``memcached://…``) makes a limit global across workers and hosts.
 
@@ -55,12 +55,15 @@ def init_limiter(app: Flask, settings: Mapping) -> Limiter:
         default_limits_exempt_when=lambda: True,
         application_limits_exempt_when=lambda: True,
     )
-    limiter.request_filter(_outside_plugin)
     limiter.init_app(app)
+    limited: set[str] = set()
     for endpoint, view in list(app.view_functions.items()):
         setting = getattr(view, _MARK, None)
         if setting and endpoint.startswith("mediator."):
             app.view_functions[endpoint] = limiter.limit(settings[setting])(view)
+            limited.add(endpoint)
+    # Every other request, the host's and the console's, skips the limiter's work (a few lookups per request).
+    limiter.request_filter(lambda: request.endpoint not in limited)
     app.extensions[LIMITER_KEY] = limiter
     return limiter
 
@@ -84,5 +87,3 @@ def trust_proxies(app: Flask, count: int) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
-def _outside_plugin() -> bool:
-    return not (request.endpoint or "").startswith("mediator.")
