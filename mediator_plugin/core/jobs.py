@@ -15,7 +15,7 @@ from mediator_plugin.cases.reminders import send_due_reminders
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.helpdesks import configured_connectors
-from mediator_plugin.core.locks import RunLocked, single_host_run
+from mediator_plugin.core.locks import Locked, single_host_run
 from mediator_plugin.core.operations import finish_run, start_run
 from mediator_plugin.intake.sync import sync_helpdesk
 from mediator_plugin.intake.webhooks import refresh_hinted
@@ -28,7 +28,7 @@ def run_jobs() -> dict:
     try:
         with single_host_run():
             return _run()
-    except RunLocked:
+    except Locked:
         log.info("jobs run skipped: another run holds the lock on this host", extra={"skipped": True})
         return {"skipped": "another run of the jobs is still working on this host", "sync": {}, "refreshed": {},
                 "errors": [], "reminders": 0, "outbox": {"sent": 0, "retried": 0, "failed": 0}}

@@ -7,18 +7,15 @@ Two syncs of the same helpdesk never run at once (advisory lock on PostgreSQL, a
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from zlib import crc32
 
 import sqlalchemy as sa
 
 from connectors.base import HelpdeskConnector, HelpdeskNotFound, TicketPage, TicketSnapshot
 from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.locks import Locked, exclusive
 from mediator_plugin.intake.models import IntakeItem, SyncCheckpoint
 
 
@@ -42,33 +39,9 @@ class SyncSummary:
 FETCH_WORKERS = 4
 
 
-class SyncLocked(Exception):
-    """Another sync of the same helpdesk holds the lock."""
-
-
-@contextlib.contextmanager
-def sync_lock(vendor: str) -> Iterator[None]:
+def sync_lock(vendor: str):
     """Exclusive per helpdesk, across processes and hosts sharing the database."""
-    engine = db.engine
-    if engine.dialect.name == "postgresql":
-        key = crc32(f"mediator-sync:{vendor}".encode())
-        with engine.connect() as connection:
-            if not connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-                raise SyncLocked(vendor)
-            try:
-                yield
-            finally:
-                connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                connection.commit()
-    else:
-        database = Path(engine.url.database or "mediator.db").resolve()
-        lock_path = database.with_name(f"{database.name}.sync-{vendor}.lock")
-        with lock_path.open("w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise SyncLocked(vendor) from None
-            yield
+    return exclusive(f"sync-{vendor}")
 
 
 def sync_helpdesk(connector: HelpdeskConnector, *, full: bool = False,
@@ -78,7 +51,7 @@ def sync_helpdesk(connector: HelpdeskConnector, *, full: bool = False,
     try:
         with sync_lock(connector.vendor):
             _drain(connector, summary, full=full, progress=progress)
-    except SyncLocked:
+    except Locked:
         summary.skipped_locked = True
     return summary
 

@@ -10,7 +10,7 @@ plan and changes nothing, not even the audit log. Frozen report snapshots are ne
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -46,8 +46,7 @@ class PurgeSummary:
     blobs_deleted: int = 0
 
     def as_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "run_id": self.run_id, "counts": self.counts, "held": self.held,
-                "skipped": self.skipped, "blobs_deleted": self.blobs_deleted}
+        return asdict(self)
 
 
 def purge(*, dry_run: bool, actor: str = "cli", now: datetime | None = None) -> PurgeSummary:

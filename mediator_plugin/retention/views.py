@@ -50,30 +50,30 @@ def hold_panel(case: Case) -> dict:
 @requires(Permission.LEGAL_HOLD_PLACE)
 def place_hold(reference: str):
     """Place a legal hold on the file (R-GDPR-4)."""
-    case = _case_or_404(reference)
     form = request.form
-    try:
-        run_step(lambda: holds.place(case, current_identity(), reason=form.get("reason", ""),
-                                     note=form.get("note", "")))
-    except MediationError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("mediator.cases.show", reference=reference), code=303)
-    flash(_("Legal hold placed: this file will not be purged until it is lifted."), "success")
-    return redirect(url_for("mediator.cases.show", reference=reference), code=303)
+    return _hold_step(reference, lambda case: holds.place(case, current_identity(), reason=form.get("reason", ""),
+                                                          note=form.get("note", "")),
+                      _("Legal hold placed: this file will not be purged until it is lifted."))
 
 
 @requires(Permission.LEGAL_HOLD_LIFT)
 def lift_hold(reference: str, hold_id: int):
     """Lift a legal hold; the retention period applies again at the next purge."""
+    return _hold_step(reference, lambda case: holds.lift(case, current_identity(), hold_id=hold_id,
+                                                         note=request.form.get("lift_note", "")),
+                      _("Legal hold lifted."))
+
+
+def _hold_step(reference: str, step, success: str):
+    """Run ``step`` on the file, then back to the file page with its outcome."""
     case = _case_or_404(reference)
     try:
-        run_step(lambda: holds.lift(case, current_identity(), hold_id=hold_id, note=request.form.get("lift_note", "")))
+        run_step(lambda: step(case))
     except MediationError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        return redirect(url_for("mediator.cases.show", reference=reference), code=303)
-    flash(_("Legal hold lifted."), "success")
+    else:
+        flash(success, "success")
     return redirect(url_for("mediator.cases.show", reference=reference), code=303)
 
 
