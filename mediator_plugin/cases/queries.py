@@ -5,6 +5,7 @@ Every query selects only the columns its page shows and pages in SQL.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -61,11 +62,12 @@ CONSOLE_COLUMNS = (Case.id, Case.reference, Case.state, Case.subject, Case.categ
 
 def list_files(filters: FileFilters, *, columns=CONSOLE_COLUMNS, per_page: int = PAGE_SIZE) -> tuple[list, int]:
     """One page of files in the chosen order and the total count, for the given filters."""
-    query = _filtered(sa.select(*columns), filters)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(_filtered(sa.select(Case.id), filters)
-                                                                       .subquery())).scalar()
-    rows = db.session.execute(query.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
-                              .limit(per_page).offset((max(filters.page, 1) - 1) * per_page)).all()
+    shape, params = _shape(filters)
+    clauses = _clauses(shape)
+    total = db.session.execute(sa.select(sa.func.count()).select_from(sa.select(Case.id).where(*clauses)
+                                                                       .subquery()), params).scalar()
+    rows = db.session.execute(sa.select(*columns).where(*clauses).order_by(*SORTS[shape.sort])
+                              .limit(per_page).offset((filters.page - 1) * per_page), params).all()
     return rows, total
 
 
@@ -81,51 +83,106 @@ class FilePage:
 
 def file_page(filters: FileFilters) -> FilePage:
     """One page of files in the chosen order with a count that stops at :data:`COUNT_CAP` files."""
-    offset = (max(filters.page, 1) - 1) * PAGE_SIZE
-    query = _filtered(sa.select(*CONSOLE_COLUMNS), filters)
+    shape, params = _shape(filters)
+    page_query, count_query = _console_statements(shape)
+    offset = (filters.page - 1) * PAGE_SIZE
     # Plain rows through the session's connection: the ORM's entity machinery is a third of this query's cost.
     connection = db.session.connection()
-    rows = connection.execute(query.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
-                              .limit(PAGE_SIZE + 1).offset(offset)).all()  # one more row tells if a next page exists
-    has_next = len(rows) > PAGE_SIZE
+    rows = connection.execute(page_query, {**params, "offset": offset}).all()
+    has_next = len(rows) > PAGE_SIZE  # one more row than shown tells whether a next page exists
     rows = rows[:PAGE_SIZE]
-    if offset == 0 and not has_next:
-        counted = len(rows)  # the whole result is on this page
-    else:
-        capped = _filtered(sa.select(Case.id), filters).limit(COUNT_CAP + 1).subquery()
-        counted = connection.execute(sa.select(sa.func.count()).select_from(capped)).scalar()
+    # When the whole result is on the first page, its rows are the count.
+    counted = len(rows) if offset == 0 and not has_next else connection.execute(count_query, params).scalar()
     return FilePage(rows=rows, total=min(counted, COUNT_CAP), more=counted > COUNT_CAP, has_next=has_next)
 
 
-def _filtered(query, filters: FileFilters):
-    if filters.state == "open":
-        query = query.where(Case.state.in_(OPEN))
-    elif filters.state:
-        query = query.where(Case.state == filters.state)
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a search sets (not their values) and its order: the statement depends on nothing else."""
+
+    state: str  # "", "open" or "one"
+    category: bool
+    department: bool
+    year: bool
+    due_within: bool
+    search: str  # "", or the kind of text searched: reference, email, ticket, name
+    sort: str
+
+
+def _shape(filters: FileFilters) -> tuple[_Shape, dict]:
+    """The shape of ``filters`` and the values of its bound parameters."""
+    params = {}
+    if filters.state and filters.state != "open":
+        params["state"] = filters.state
     if filters.category:
-        query = query.where(Case.category == filters.category)
+        params["category"] = filters.category
     if filters.department:
-        query = query.where(Case.department == filters.department)
+        params["department"] = filters.department
     if filters.year.isdigit():
-        query = query.where(Case.reference.like(f"MED-{int(filters.year)}-%"))
+        params["year_pattern"] = f"MED-{int(filters.year)}-%"
     if filters.due_within.isdigit():
-        limit = paris_date(utcnow()) + timedelta(days=int(filters.due_within))
-        query = query.where(Case.state.in_(CLOCK_RUNNING), Case.outcome_due <= limit)
-    if filters.q.strip():
-        query = query.where(Case.id.in_(search_ids(filters.q)))
-    return query
+        params["due_limit"] = paris_date(utcnow()) + timedelta(days=int(filters.due_within))
+    search = ""
+    text = filters.q.strip()
+    if text:
+        search, params["q"] = _search_kind(text)
+    shape = _Shape(state="open" if filters.state == "open" else "one" if filters.state else "",
+                   category=bool(filters.category), department=bool(filters.department), year="year_pattern" in params,
+                   due_within="due_limit" in params, search=search,
+                   sort=filters.sort if filters.sort in SORTS else "newest")
+    return shape, params
 
 
-def search_ids(text: str):
-    """Files matching a reference, a consumer's name or e-mail, or a helpdesk ticket id."""
-    text = text.strip()
+def _search_kind(text: str) -> tuple[str, str]:
+    """What a typed text is searched as, and the value compared: a reference, an e-mail, a ticket id or a name."""
     if text.upper().startswith("MED-"):
-        return sa.select(Case.id).where(Case.reference == text.upper())
+        return "reference", text.upper()
     if "@" in text:
-        return sa.select(Party.case_id).where(Party.role == "consumer", sa.func.lower(Party.email) == text.lower())
+        return "email", text.lower()
     if text.isdigit():
-        return sa.select(TicketCopy.case_id).where(TicketCopy.ticket_id == text)
-    return sa.select(Party.case_id).where(Party.role == "consumer", sa.func.lower(Party.name).like(f"%{text.lower()}%"))
+        return "ticket", text
+    return "name", f"%{text.lower()}%"
+
+
+_SEARCHES = {
+    "reference": lambda: sa.select(Case.id).where(Case.reference == sa.bindparam("q")),
+    "email": lambda: sa.select(Party.case_id).where(Party.role == "consumer",
+                                                    sa.func.lower(Party.email) == sa.bindparam("q")),
+    "ticket": lambda: sa.select(TicketCopy.case_id).where(TicketCopy.ticket_id == sa.bindparam("q")),
+    "name": lambda: sa.select(Party.case_id).where(Party.role == "consumer",
+                                                   sa.func.lower(Party.name).like(sa.bindparam("q"))),
+}
+
+
+def _clauses(shape: _Shape) -> list:
+    clauses = []
+    if shape.state == "open":
+        clauses.append(Case.state.in_(OPEN))
+    elif shape.state:
+        clauses.append(Case.state == sa.bindparam("state"))
+    if shape.category:
+        clauses.append(Case.category == sa.bindparam("category"))
+    if shape.department:
+        clauses.append(Case.department == sa.bindparam("department"))
+    if shape.year:
+        clauses.append(Case.reference.like(sa.bindparam("year_pattern")))
+    if shape.due_within:
+        clauses.append(Case.state.in_(CLOCK_RUNNING))
+        clauses.append(Case.outcome_due <= sa.bindparam("due_limit", type_=sa.Date))
+    if shape.search:
+        clauses.append(Case.id.in_(_SEARCHES[shape.search]()))
+    return clauses
+
+
+@functools.lru_cache(maxsize=256)
+def _console_statements(shape: _Shape):
+    """The console's page and capped count statements for one shape, built once: building a statement and
+    matching it to SQLAlchemy's compiled cache cost about as much as running it."""
+    clauses = _clauses(shape)
+    page = (sa.select(*CONSOLE_COLUMNS).where(*clauses).order_by(*SORTS[shape.sort])
+            .limit(PAGE_SIZE + 1).offset(sa.bindparam("offset", type_=sa.Integer)))
+    capped = sa.select(Case.id).where(*clauses).limit(COUNT_CAP + 1).subquery()
+    return page, sa.select(sa.func.count()).select_from(capped)
 
 
 def dashboard(identity_sub: str) -> dict:

@@ -7,15 +7,15 @@ from io import BytesIO
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
 
 from mediator_plugin import state
 from mediator_plugin.cases import previews, queries
 from mediator_plugin.cases.actions import ACTIONS, success_message
 from mediator_plugin.cases.deliveries import undelivered_mails
 from mediator_plugin.cases.documents import read_content
+from mediator_plugin.cases.file_view import read_file
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
-from mediator_plugin.cases.models import Case, Document, Party
+from mediator_plugin.cases.models import Case, Document
 from mediator_plugin.cases.presenters import deadlines, describe
 from mediator_plugin.cases.workflow import INTERRUPTED, STATE_LABELS, State, allowed_actions, check, state_label
 from mediator_plugin.core import audit
@@ -26,27 +26,18 @@ from mediator_plugin.core.permissions import Permission, current_identity, requi
 from mediator_plugin.core.transactions import run_step
 from mediator_plugin.intake.services import possible_duplicates
 from mediator_plugin.proposals.models import SECTIONS
-from mediator_plugin.proposals.queries import answers_of, current_proposal
 from mediator_plugin.proposals.services import section_titles
-
-# What the file page shows of a file, read with it rather than one query per relationship.
-# The short lists come in one joined query (a few rows); the longer ones in one query each.
-_PAGE_LOADING = (joinedload(Case.ticket), joinedload(Case.parties).joinedload(Party.representatives),
-                 joinedload(Case.observation_requests), joinedload(Case.declarations), joinedload(Case.extensions),
-                 selectinload(Case.documents), selectinload(Case.events))
+from mediator_plugin.retention.views import hold_panel
 
 
-def _case_or_404(reference: str, *, for_page: bool = False) -> Case:
-    query = sa.select(Case).where(Case.reference == reference)
-    if for_page:
-        query = query.options(*_PAGE_LOADING)
-    case = db.session.execute(query).unique().scalar_one_or_none()
+def _case_or_404(reference: str) -> Case:
+    case = db.session.execute(sa.select(Case).where(Case.reference == reference)).scalar_one_or_none()
     if case is None:
         abort(404)
     return case
 
 
-def _audit_read(action: str, case: Case, **detail) -> None:
+def _audit_read(action: str, case, **detail) -> None:
     identity = current_identity()
     audit.record(action, actor=identity.sub, roles=identity.roles, target=case.reference, case_id=case.id,
                  detail=detail)
@@ -89,37 +80,37 @@ def _sort_labels() -> dict[str, str]:
 @requires(Permission.CASE_READ)
 def show(reference: str):
     """The whole file on one page; the read is audited."""
-    case = _case_or_404(reference, for_page=True)
-    page = _render_case(case)
-    # Audited once the page is built: the commit would otherwise expire the file just read, and the
-    # page is sent only if its audit entry is stored.
-    _audit_read("read_case", case)
-    return page
+    return _file_page(reference)
 
 
-def _render_case(case: Case, *, error: MediationError | None = None, status: int = 200):
-    identity = current_identity()
-    proposal = current_proposal(case)
-    requests_ = case.observation_requests
-    open_requests = [r for r in requests_ if r.answered_at is None]
+def _file_page(reference: str, *, error: MediationError | None = None, status: int = 200):
+    """The file page, sent only once its read is recorded in the audit log (also when it comes back
+    with the reason an action was refused: it shows the file again)."""
+    view = read_file(reference)
+    if view is None:
+        abort(404)
+    case, identity = view.case, current_identity()
+    open_requests = [r for r in view.requests if r.answered_at is None]
+    consumer = view.party("consumer")
     context = dict(
-        case=case, identity=identity, charter=state().charter, settings=state().settings,
+        case=case, view=view, identity=identity, charter=state().charter, settings=state().settings,
         state_label=state_label, describe=describe, actions=allowed_actions(case.state, identity),
-        proposal=proposal, answers=answers_of(proposal) if proposal else {},
-        section_titles=section_titles(), sections=SECTIONS,
-        requests=requests_, open_requests=open_requests, declarations=case.declarations, extensions=case.extensions,
-        deadlines=deadlines(case, acceptance_deadline=proposal.acceptance_deadline if proposal else None,
+        proposal=view.proposal, answers=view.answers, section_titles=section_titles(), sections=SECTIONS,
+        requests=view.requests, open_requests=open_requests, conflict_declared=case.conflict_declared,
+        deadlines=deadlines(case, acceptance_deadline=view.proposal.acceptance_deadline if view.proposal else None,
                             open_requests=open_requests),
-        duplicates=possible_duplicates(case.party("consumer").email or "", exclude_case_id=case.id)
-        if case.party("consumer") and case.party("consumer").email else [],
-        conversation=(case.ticket.snapshot.get("comments", []) if case.ticket else []),
+        duplicates=possible_duplicates(consumer.email, exclude_case_id=case.id) if case.has_duplicates else [],
         interruptions=[c for c in state().charter.rules["interruptions"] if c["code"] in INTERRUPTED
                        and c["code"] != State.COI_OBJECTION],
-        extension_reasons=EXTENSION_REASONS, undelivered=undelivered_mails(case_id=case.id),
+        extension_reasons=EXTENSION_REASONS,
+        undelivered=undelivered_mails(case_id=case.id) if case.has_failed_mail else [],
+        retention=hold_panel(case.id, any_hold=case.has_holds, any_purge=case.has_purges),
         error=error.message if error else None,
         error_field=error.field if error else None, form=request.form if error else {},
     )
-    return render_template("cases/show.html", **context), status
+    page = render_template("cases/show.html", **context)
+    _audit_read("read_case", case)
+    return page, status
 
 
 @requires(Permission.CASE_READ)
@@ -133,7 +124,7 @@ def act(reference: str, action: str):
         run_step(lambda: handler(case, current_identity()))
     except MediationError as exc:
         db.session.rollback()
-        return _render_case(_case_or_404(reference, for_page=True), error=exc, status=exc.status)
+        return _file_page(reference, error=exc, status=exc.status)
     flash(success_message(action), "success")
     return redirect(url_for("mediator.cases.show", reference=reference), code=303)
 
@@ -161,7 +152,7 @@ def letter_preview(reference: str, kind: str):
         pdf = previews.preview_letter(case, kind, ground=request.args.get("ground", ""),
                                       sub_reason=request.args.get("sub_reason", ""))
     except MediationError as exc:
-        return _render_case(case, error=exc, status=exc.status)
+        return _file_page(reference, error=exc, status=exc.status)
     _audit_read("preview_letter", case, kind=kind)
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"{reference}-{kind}-apercu.pdf")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mediator_plugin.core.db import UTCDateTime, db, is_postgres, utcnow
+from mediator_plugin.core.db import UTCDateTime, db, utcnow
 
 GENESIS = "0" * 64
 
@@ -54,24 +54,29 @@ def _digest(prev_hash: str, content: dict) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
+_table = AuditEntry.__table__
+# Built once: a file page writes one entry per read, and building these statements anew cost more
+# than running them.
+_TAKE_SQLITE_WRITE_LOCK = sa.update(_table).where(sa.false()).values(id=_table.c.id)
+_TAKE_POSTGRES_LOCK = sa.select(sa.func.pg_advisory_xact_lock(727001))
+_LAST_HASH = sa.select(_table.c.hash).order_by(_table.c.id.desc()).limit(1)
+_INSERT = sa.insert(_table)
+
+
 def record(action: str, *, actor: str, roles=(), target: str = "", case_id: int | None = None,
            detail: dict | None = None) -> None:
     """Append an entry in the current transaction; it commits or rolls back with the change it audits."""
-    if is_postgres():
-        # Serialise writers so each sees the latest hash; released at commit.
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
-    else:
-        # SQLite: a write that changes nothing takes the database's write lock now (waiting for another
-        # writer's commit), so no entry can be appended between reading the last hash and our insert.
-        table = AuditEntry.__table__
-        db.session.execute(sa.update(table).where(sa.false()).values(id=table.c.id))
-    last = db.session.execute(sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    connection = db.session.connection()
+    # Writers wait for each other so that each reads the latest hash. PostgreSQL: an advisory lock released
+    # at commit. SQLite: a write that changes nothing takes the database's write lock now (waiting for another
+    # writer's commit), so no entry can be appended between reading the last hash and our insert.
+    connection.execute(_TAKE_POSTGRES_LOCK if connection.dialect.name == "postgresql" else _TAKE_SQLITE_WRITE_LOCK)
+    last = connection.execute(_LAST_HASH).scalar()
     values = {"at": utcnow(), "actor": actor, "roles": ",".join(sorted(roles)), "action": action, "target": target,
               "case_id": case_id, "detail": json.loads(json.dumps(detail or {}, default=str))}
     prev_hash = last or GENESIS
-    # A Core insert: one statement, without the unit of work (a file page writes one entry per read).
-    db.session.execute(sa.insert(AuditEntry.__table__).values(
-        **values, prev_hash=prev_hash, hash=_digest(prev_hash, _content(**values))))
+    # A Core insert: one statement, without the unit of work.
+    connection.execute(_INSERT, {**values, "prev_hash": prev_hash, "hash": _digest(prev_hash, _content(**values))})
 
 
 @dataclass(frozen=True)

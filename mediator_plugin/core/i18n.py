@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LOCALES = ("fr", "en")
@@ -38,6 +40,24 @@ def init_babel(app: Flask) -> None:
             npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
             newstyle=True,
         )
+        # What templates call: the same new-style messages, one call each instead of the extension's three
+        # layers (its ``_`` resolves ``gettext`` and calls it through the context). A file page has dozens.
+        app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, message: str, **variables):
+    # As Jinja's new-style gettext: under autoescape the translation is markup and the variables are
+    # escaped into it; the message is always a format string (``%%`` is a percent sign).
+    text = catalog().ugettext(message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 - our own catalog
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    text = catalog().ungettext(singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 - our own catalog
 
 
 def catalog():
@@ -48,11 +68,12 @@ def catalog():
     """
     if not has_app_context():
         return get_translations()
+    context_globals = g._get_current_object()  # one look-up through the proxy, not three
     # Flask-Babel keeps the request's locale (or the one force_locale set) on g._flask_babel.
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
-    cached = g.get("_mediator_catalog")
+    locale = getattr(getattr(context_globals, "_flask_babel", None), "babel_locale", None) or get_locale()
+    cached = getattr(context_globals, "_mediator_catalog", None)
     if cached is None or cached[0] is not locale:
-        cached = g._mediator_catalog = (locale, get_translations())
+        cached = context_globals._mediator_catalog = (locale, get_translations())
     return cached[1]
 
 

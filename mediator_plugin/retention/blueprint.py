@@ -9,5 +9,3 @@ bp.add_url_rule("/conservation", "index", views.index)
 bp.add_url_rule("/dossiers/<reference>/gel", "place_hold", views.place_hold, methods=["POST"])
 bp.add_url_rule("/dossiers/<reference>/gel/<int:hold_id>/levee", "lift_hold", views.lift_hold, methods=["POST"])
 bp.add_url_rule("/donnees-personnelles", "subject_access", views.subject_access, methods=["GET", "POST"])
-# The file page shows its holds through this helper (cases/show.html includes retention/_holds.html).
-bp.app_context_processor(lambda: {"legal_hold_panel": views.hold_panel})

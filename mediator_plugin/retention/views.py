@@ -39,11 +39,13 @@ def _case_or_404(reference: str) -> Case:
     return case
 
 
-def hold_panel(case: Case) -> dict:
-    """What the file page shows of retention: the holds, and whether the file was already purged."""
+def hold_panel(case_id: int, *, any_hold: bool = True, any_purge: bool = True) -> dict:
+    """What the file page shows of retention: the holds, and whether the file was already purged.
+    ``any_hold`` or ``any_purge`` False: the file is known to have none (the file page reads it with the file)."""
     purged = db.session.execute(sa.select(PurgeLogEntry.at, PurgeLogEntry.data_class)
-                                .where(PurgeLogEntry.case_id == case.id).order_by(PurgeLogEntry.id)).all()
-    return {"holds": holds.history(case.id), "purged": purged, "reasons": holds.REASON_LABELS,
+                                .where(PurgeLogEntry.case_id == case_id).order_by(PurgeLogEntry.id)).all() \
+        if any_purge else []
+    return {"holds": holds.history(case_id) if any_hold else [], "purged": purged, "reasons": holds.REASON_LABELS,
             "classes": CLASS_LABELS}
 
 

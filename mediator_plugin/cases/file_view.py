@@ -1,0 +1,189 @@
+"""What the file page shows, read as plain rows in a few fixed statements.
+
+The file page is the console's most read screen, and it is audited at every read. Loaded as an ORM
+graph it cost as much as its template (bench/console_speed.py); here it reads:
+
+1. one statement for the file and, for each of its shorter lists, whether it has any row at all
+   (most files have no ticket copy, document, legal hold, purge, failed mail, conflict or duplicate);
+2. the parties with their representatives, and the timeline;
+3. one statement per flagged list: ticket copy, requests for observations, the current proposal with
+   its answers, documents; holds, purges, failed mails and duplicates through their own modules.
+
+Statements are built once, on aliased tables. SQLite has no schemas: at every execution the
+``mediation`` schema is translated away by rewriting each schema-qualified name of the SQL text, and
+on an alias only the FROM clause names the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from mediator_plugin.cases.models import (
+    Case,
+    ConflictDeclaration,
+    Document,
+    ObservationRequest,
+    Party,
+    Representative,
+    TicketCopy,
+    TimelineEvent,
+)
+from mediator_plugin.core.db import db
+from mediator_plugin.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
+from mediator_plugin.proposals.models import SECTIONS, PartyAnswer, Proposal
+from mediator_plugin.retention.models import LegalHold, PurgeLogEntry
+
+_file = Case.__table__.alias("c")
+_case_id = sa.bindparam("case_id")
+
+
+def _alias(model, name: str):
+    return model.__table__.alias(name)
+
+
+def _any(table, *where) -> sa.Exists:
+    """Whether ``table`` has a row for the file (correlated to the file's row)."""
+    return sa.exists().where(table.c.case_id == _file.c.id, *where)
+
+
+_ticket, _party, _rep = _alias(TicketCopy, "t"), _alias(Party, "p"), _alias(Representative, "r")
+_event, _request, _document = _alias(TimelineEvent, "e"), _alias(ObservationRequest, "o"), _alias(Document, "d")
+_proposal, _answer = _alias(Proposal, "pr"), _alias(PartyAnswer, "a")
+_declaration, _hold, _purge = _alias(ConflictDeclaration, "cd"), _alias(LegalHold, "h"), _alias(PurgeLogEntry, "pl")
+_mail = _alias(OutboxMessage, "m")
+_consumer, _other = _alias(Party, "pc"), _alias(Party, "po")
+
+_FILE = sa.select(
+    *(_file.c[name] for name in (
+        "id", "reference", "state", "subject", "channel", "category", "subcategory", "department", "party_type",
+        "cross_border", "first_written_complaint_on", "received_at", "notified_at", "closed_at", "rejection_due",
+        "outcome_due", "inadmissibility_ground", "outcome", "late_reason", "charter_version")),
+    _any(_ticket).label("has_ticket"),
+    _any(_request).label("has_requests"),
+    _any(_proposal, _proposal.c.superseded.is_(False)).label("has_proposal"),
+    _any(_document).label("has_documents"),
+    _any(_declaration, _declaration.c.has_conflict.is_(True)).label("conflict_declared"),
+    _any(_hold).label("has_holds"),
+    _any(_purge).label("has_purges"),
+    _any(_mail, _mail.c.kind == OutboxKind.MAIL, _mail.c.status == OutboxStatus.FAILED).label("has_failed_mail"),
+    # R-ADM-6: another file of the same consumer (the e-mail compared whatever its case, as the index is).
+    sa.exists().where(_consumer.c.case_id == _file.c.id, _consumer.c.role == "consumer",
+                      _other.c.role == "consumer", _other.c.case_id != _file.c.id,
+                      sa.func.lower(_other.c.email) == sa.func.lower(_consumer.c.email)).label("has_duplicates"),
+).where(_file.c.reference == sa.bindparam("reference"))
+
+_PARTIES = (sa.select(_party.c.id, _party.c.role, _party.c.name, _party.c.email, _party.c.postal_address,
+                      _rep.c.name.label("rep_name"), _rep.c.kind.label("rep_kind"),
+                      _rep.c.mandate.label("rep_mandate"))
+            .outerjoin(_rep, _rep.c.party_id == _party.c.id)
+            .where(_party.c.case_id == _case_id).order_by(_party.c.id, _rep.c.id))
+# Newest first, as the page shows the history.
+_EVENTS = (sa.select(_event.c.at, _event.c.actor, _event.c.kind, _event.c.data)
+           .where(_event.c.case_id == _case_id).order_by(_event.c.id.desc()))
+_TICKET = sa.select(
+    *(_ticket.c[name] for name in ("vendor", "ticket_id", "subject", "requester_name", "requester_email",
+                                   "copied_at", "content_sha256", "snapshot"))
+).where(_ticket.c.case_id == _case_id)
+_REQUESTS = (sa.select(_request.c.id, _request.c.department, _request.c.question, _request.c.due_on,
+                       _request.c.answered_at, _request.c.answer)
+             .where(_request.c.case_id == _case_id).order_by(_request.c.id))
+# The latest version not superseded, a draft or a signed one, with the answers recorded on it.
+_current_proposal_id = (sa.select(_proposal.c.id).where(_proposal.c.case_id == _case_id,
+                                                         _proposal.c.superseded.is_(False))
+                        .order_by(_proposal.c.version.desc()).limit(1).scalar_subquery())
+_PROPOSAL = (sa.select(*(_proposal.c[name] for name in ("id", "version", "signed_at", "signed_by",
+                                                        "correction_reason", "acceptance_deadline", *SECTIONS)),
+                       _answer.c.party.label("answer_party"), _answer.c.answer.label("answer"),
+                       _answer.c.answered_on.label("answered_on"), _answer.c.reason.label("answer_reason"))
+             .outerjoin(_answer, _answer.c.proposal_id == _proposal.c.id)
+             .where(_proposal.c.id == _current_proposal_id))
+_DOCUMENTS = (sa.select(_document.c.id, _document.c.filename, _document.c.content_type, _document.c.size,
+                        _document.c.uploaded_at)
+              .where(_document.c.case_id == _case_id).order_by(_document.c.id))
+
+
+@dataclass(frozen=True)
+class RepresentativeView:
+    """A lawyer, association or relative acting for a party."""
+
+    name: str
+    kind: str
+    mandate: str
+
+
+@dataclass
+class PartyView:
+    """A party as the page shows it, with the people who represent it."""
+
+    role: str
+    name: str
+    email: str | None
+    postal_address: str | None
+    representatives: list[RepresentativeView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A party's answer to the current proposal."""
+
+    answer: str
+    answered_on: object
+    reason: str | None
+
+
+@dataclass
+class FileView:
+    """A file and what its page shows. ``case`` is the file's row; the lists are empty when it has none."""
+
+    case: sa.Row
+    parties: list[PartyView]
+    events: list[sa.Row]
+    ticket: sa.Row | None = None
+    requests: list[sa.Row] = field(default_factory=list)
+    proposal: sa.Row | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+    documents: list[sa.Row] = field(default_factory=list)
+
+    def party(self, role: str) -> PartyView | None:
+        return next((p for p in self.parties if p.role == role), None)
+
+    @property
+    def conversation(self) -> list[dict]:
+        """The messages of the copied ticket, oldest first."""
+        return self.ticket.snapshot.get("comments", []) if self.ticket else []
+
+
+def read_file(reference: str) -> FileView | None:
+    """The file ``reference`` and everything its page shows, or None when there is no such file."""
+    connection = db.session.connection()
+    case = connection.execute(_FILE, {"reference": reference}).first()
+    if case is None:
+        return None
+    by_id = {"case_id": case.id}
+    view = FileView(case=case, parties=_parties(connection.execute(_PARTIES, by_id)),
+                    events=connection.execute(_EVENTS, by_id).all())
+    if case.has_ticket:
+        view.ticket = connection.execute(_TICKET, by_id).first()
+    if case.has_requests:
+        view.requests = connection.execute(_REQUESTS, by_id).all()
+    if case.has_proposal:
+        rows = connection.execute(_PROPOSAL, by_id).all()
+        view.proposal = rows[0] if rows else None
+        view.answers = {row.answer_party: Answer(row.answer, row.answered_on, row.answer_reason)
+                        for row in rows if row.answer_party}
+    if case.has_documents:
+        view.documents = connection.execute(_DOCUMENTS, by_id).all()
+    return view
+
+
+def _parties(rows) -> list[PartyView]:
+    parties: dict[int, PartyView] = {}
+    for row in rows:
+        party = parties.get(row.id)
+        if party is None:
+            party = parties[row.id] = PartyView(row.role, row.name, row.email, row.postal_address)
+        if row.rep_name is not None:
+            party.representatives.append(RepresentativeView(row.rep_name, row.rep_kind, row.rep_mandate))
+    return list(parties.values())
