@@ -16,7 +16,7 @@ from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.file_view import read_file
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
 from mediator_plugin.cases.models import Case, Document
-from mediator_plugin.cases.presenters import deadlines, describe
+from mediator_plugin.cases.presenters import deadlines, describe, file_list_rows
 from mediator_plugin.cases.workflow import INTERRUPTED, STATE_LABELS, State, allowed_actions, check, state_label
 from mediator_plugin.core import audit
 from mediator_plugin.core.audit import AuditEntry
@@ -66,8 +66,9 @@ def index():
     labels = STATE_LABELS()  # translated once, not once per row
     # One url_for for the fifty links (a tenth of the page's cost): references are URL-safe, MED-YYYY-NNNNN.
     files_url = url_for("mediator.cases.show", reference="")
-    return render_template("cases/index.html", page=queries.file_page(filters), filters=filters, states=list(State),
-                           state_label=labels.__getitem__, files_url=files_url, sorts=_sort_labels(),
+    page = queries.file_page(filters)
+    return render_template("cases/index.html", page=page, rows=file_list_rows(page.rows, labels), filters=filters,
+                           states=list(State), state_labels=labels, files_url=files_url, sorts=_sort_labels(),
                            categories=state().charter.rules["categories"],
                            departments=state().settings["departments"])
 
@@ -95,7 +96,8 @@ def _file_page(reference: str, *, error: MediationError | None = None, status: i
     context = dict(
         case=case, view=view, identity=identity, charter=state().charter, settings=state().settings,
         state_label=state_label, describe=describe, actions=allowed_actions(case.state, identity),
-        proposal=view.proposal, answers=view.answers, section_titles=section_titles(), sections=SECTIONS,
+        proposal=view.proposal, answers=view.answers, sections=SECTIONS,
+        section_titles=section_titles() if view.proposal else {},
         requests=view.requests, open_requests=open_requests, conflict_declared=case.conflict_declared,
         deadlines=deadlines(case, acceptance_deadline=view.proposal.acceptance_deadline if view.proposal else None,
                             open_requests=open_requests),

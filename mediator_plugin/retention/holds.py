@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 
 from mediator_plugin.cases import timeline
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import InvalidTransition, MissingField, NotAllowed
+from mediator_plugin.core.i18n import N_, gettext
 from mediator_plugin.core.permissions import Identity, Permission
 from mediator_plugin.retention.models import HoldReason, LegalHold
 
 NOTE_MAX_CHARS = 2000
-REASON_LABELS = {HoldReason.LITIGATION: lazy_gettext("Litigation (a claim or a court case)"),
-                 HoldReason.CECMC_CONTROL: lazy_gettext("CECMC control")}
+# English msgids, translated where they are shown (reason_labels).
+REASON_LABELS = {HoldReason.LITIGATION: N_("Litigation (a claim or a court case)"),
+                 HoldReason.CECMC_CONTROL: N_("CECMC control")}
+
+
+def reason_labels() -> dict[str, str]:
+    """Each reason for a hold with its label in the current language."""
+    return {code: gettext(label) for code, label in REASON_LABELS.items()}
 
 
 def active_holds(case_id: int) -> list[LegalHold]:

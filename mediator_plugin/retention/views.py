@@ -45,7 +45,7 @@ def hold_panel(case_id: int, *, any_hold: bool = True, any_purge: bool = True) -
     purged = db.session.execute(sa.select(PurgeLogEntry.at, PurgeLogEntry.data_class)
                                 .where(PurgeLogEntry.case_id == case_id).order_by(PurgeLogEntry.id)).all() \
         if any_purge else []
-    return {"holds": holds.history(case_id) if any_hold else [], "purged": purged, "reasons": holds.REASON_LABELS,
+    return {"holds": holds.history(case_id) if any_hold else [], "purged": purged, "reasons": holds.reason_labels(),
             "classes": CLASS_LABELS}
 
 
@@ -87,7 +87,7 @@ def index():
                                 .where(LegalHold.lifted_at.is_(None)).order_by(LegalHold.placed_at)).all()
     log = db.session.execute(sa.select(PurgeLogEntry).order_by(PurgeLogEntry.id.desc()).limit(LOG_ROWS)).scalars()
     return render_template("retention/index.html", plan=plan, periods=state().settings["retention"],
-                           active=active, log=list(log), reasons=holds.REASON_LABELS, classes=CLASS_LABELS,
+                           active=active, log=list(log), reasons=holds.reason_labels(), classes=CLASS_LABELS,
                            period_keys=PERIOD_KEYS)
 
 
