@@ -3,11 +3,12 @@
 The file page is the console's most read screen, and it is audited at every read. Loaded as an ORM
 graph it cost as much as its template (bench/console_speed.py); here it reads:
 
-1. one statement for the file and, for each of its shorter lists, whether it has any row at all
-   (most files have no ticket copy, document, legal hold, purge, failed mail, conflict or duplicate);
-2. the parties with their representatives, and the timeline;
-3. one statement per flagged list: ticket copy, requests for observations, the current proposal with
-   its answers, documents; holds, purges, failed mails and duplicates through their own modules.
+1. one statement for the file, its consumer and its company, and for each of its other lists whether
+   it has any row at all (most files have no ticket copy, document, representative, legal hold, purge,
+   failed mail, conflict or duplicate);
+2. one for the timeline;
+3. one per flagged list: ticket copy, representatives, requests for observations, the current proposal
+   with its answers, documents; holds, purges, failed mails and duplicates through their own modules.
 
 Statements are built once, on aliased tables. SQLite has no schemas: at every execution the
 ``mediation`` schema is translated away by rewriting each schema-qualified name of the SQL text, and
@@ -48,18 +49,22 @@ def _any(table, *where) -> sa.Exists:
     return sa.exists().where(table.c.case_id == _file.c.id, *where)
 
 
-_ticket, _party, _rep = _alias(TicketCopy, "t"), _alias(Party, "p"), _alias(Representative, "r")
+_ticket, _rep = _alias(TicketCopy, "t"), _alias(Representative, "r")
 _event, _request, _document = _alias(TimelineEvent, "e"), _alias(ObservationRequest, "o"), _alias(Document, "d")
 _proposal, _answer = _alias(Proposal, "pr"), _alias(PartyAnswer, "a")
 _declaration, _hold, _purge = _alias(ConflictDeclaration, "cd"), _alias(LegalHold, "h"), _alias(PurgeLogEntry, "pl")
 _mail = _alias(OutboxMessage, "m")
-_consumer, _other = _alias(Party, "pc"), _alias(Party, "po")
+# A file has at most one consumer and one company (unique per role): they are read on the file's row.
+_consumer, _company, _other = _alias(Party, "pc"), _alias(Party, "pco"), _alias(Party, "po")
+_PARTY_COLUMNS = ("id", "name", "email", "postal_address")
 
 _FILE = sa.select(
     *(_file.c[name] for name in (
         "id", "reference", "state", "subject", "channel", "category", "subcategory", "department", "party_type",
         "cross_border", "first_written_complaint_on", "received_at", "notified_at", "closed_at", "rejection_due",
         "outcome_due", "inadmissibility_ground", "outcome", "late_reason", "charter_version")),
+    *(party.c[name].label(f"{role}_{name}") for role, party in (("consumer", _consumer), ("company", _company))
+      for name in _PARTY_COLUMNS),
     _any(_ticket).label("has_ticket"),
     _any(_request).label("has_requests"),
     _any(_proposal, _proposal.c.superseded.is_(False)).label("has_proposal"),
@@ -68,17 +73,17 @@ _FILE = sa.select(
     _any(_hold).label("has_holds"),
     _any(_purge).label("has_purges"),
     _any(_mail, _mail.c.kind == OutboxKind.MAIL, _mail.c.status == OutboxStatus.FAILED).label("has_failed_mail"),
-    # R-ADM-6: another file of the same consumer (the e-mail compared whatever its case, as the index is).
-    sa.exists().where(_consumer.c.case_id == _file.c.id, _consumer.c.role == "consumer",
-                      _other.c.role == "consumer", _other.c.case_id != _file.c.id,
+    sa.exists().where(_rep.c.party_id.in_([_consumer.c.id, _company.c.id])).label("has_representatives"),
+    # R-ADM-6: another file of the same consumer, the e-mail compared whatever its case (as the index is).
+    sa.exists().where(_other.c.role == "consumer", _other.c.case_id != _file.c.id,
                       sa.func.lower(_other.c.email) == sa.func.lower(_consumer.c.email)).label("has_duplicates"),
+).select_from(
+    _file.outerjoin(_consumer, sa.and_(_consumer.c.case_id == _file.c.id, _consumer.c.role == "consumer"))
+    .outerjoin(_company, sa.and_(_company.c.case_id == _file.c.id, _company.c.role == "company"))
 ).where(_file.c.reference == sa.bindparam("reference"))
 
-_PARTIES = (sa.select(_party.c.id, _party.c.role, _party.c.name, _party.c.email, _party.c.postal_address,
-                      _rep.c.name.label("rep_name"), _rep.c.kind.label("rep_kind"),
-                      _rep.c.mandate.label("rep_mandate"))
-            .outerjoin(_rep, _rep.c.party_id == _party.c.id)
-            .where(_party.c.case_id == _case_id).order_by(_party.c.id, _rep.c.id))
+_REPRESENTATIVES = (sa.select(_rep.c.party_id, _rep.c.name, _rep.c.kind, _rep.c.mandate)
+                    .where(_rep.c.party_id.in_(sa.bindparam("party_ids", expanding=True))).order_by(_rep.c.id))
 # Newest first, as the page shows the history.
 _EVENTS = (sa.select(_event.c.at, _event.c.actor, _event.c.kind, _event.c.data)
            .where(_event.c.case_id == _case_id).order_by(_event.c.id.desc()))
@@ -162,8 +167,7 @@ def read_file(reference: str) -> FileView | None:
     if case is None:
         return None
     by_id = {"case_id": case.id}
-    view = FileView(case=case, parties=_parties(connection.execute(_PARTIES, by_id)),
-                    events=connection.execute(_EVENTS, by_id).all())
+    view = FileView(case=case, parties=_parties(connection, case), events=connection.execute(_EVENTS, by_id).all())
     if case.has_ticket:
         view.ticket = connection.execute(_TICKET, by_id).first()
     if case.has_requests:
@@ -178,12 +182,14 @@ def read_file(reference: str) -> FileView | None:
     return view
 
 
-def _parties(rows) -> list[PartyView]:
-    parties: dict[int, PartyView] = {}
-    for row in rows:
-        party = parties.get(row.id)
-        if party is None:
-            party = parties[row.id] = PartyView(row.role, row.name, row.email, row.postal_address)
-        if row.rep_name is not None:
-            party.representatives.append(RepresentativeView(row.rep_name, row.rep_kind, row.rep_mandate))
-    return list(parties.values())
+def _parties(connection, case) -> list[PartyView]:
+    """The file's consumer and company from its row, in the order they were recorded, with their representatives."""
+    parties = {}
+    for role in ("consumer", "company"):
+        party_id = getattr(case, f"{role}_id")
+        if party_id is not None:
+            parties[party_id] = PartyView(role, *(getattr(case, f"{role}_{name}") for name in _PARTY_COLUMNS[1:]))
+    if case.has_representatives:
+        for row in connection.execute(_REPRESENTATIVES, {"party_ids": list(parties)}):
+            parties[row.party_id].representatives.append(RepresentativeView(row.name, row.kind, row.mandate))
+    return [parties[party_id] for party_id in sorted(parties)]

@@ -48,9 +48,12 @@ def init_babel(app: Flask) -> None:
 @pass_eval_context
 def _template_gettext(eval_ctx, message: str, **variables):
     # As Jinja's new-style gettext: under autoescape the translation is markup and the variables are
-    # escaped into it; the message is always a format string (``%%`` is a percent sign).
+    # escaped into it; the message is always a format string (``%%`` is a percent sign), which a message
+    # without variables or percent sign is already.
     text = catalog().ugettext(message)
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 - our own catalog
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our own catalog
+    return text % variables if variables or "%" in text else text
 
 
 @pass_eval_context
