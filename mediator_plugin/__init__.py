@@ -27,6 +27,7 @@ class MediatorState:
     charter: Charter
     storage_dir: Path
     connectors: dict = field(default_factory=dict)
+    menus: dict = field(default_factory=dict)  # core.menu: the console menus built, by permissions and language
 
 
 class MediatorPlugin:

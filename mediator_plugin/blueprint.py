@@ -21,6 +21,7 @@ from mediator_plugin.core.auth import load_identity
 from mediator_plugin.core.calendar import PARIS, paris_date
 from mediator_plugin.core.errors import DATABASE_DOWN, DATABASE_RETRY_SECONDS, forget_failed_transaction
 from mediator_plugin.core.logs import finish_request, start_request
+from mediator_plugin.core.menu import main_menu
 from mediator_plugin.core.pdf import fr_date, fr_datetime
 from mediator_plugin.core.ratelimit import retry_after_seconds
 
@@ -80,7 +81,8 @@ def build_blueprint() -> Blueprint:
     parent.after_request(_security_headers)
     parent.after_request(finish_request)
     parent.app_context_processor(lambda: {"csrf_token": generate_csrf, "get_locale": get_locale,
-                                          "identity": permissions.current_identity(), **LABELS})
+                                          "identity": permissions.current_identity(), "main_menu": main_menu,
+                                          **LABELS})
     parent.add_app_template_filter(_date_filter, "fr_date")
     parent.add_app_template_filter(_datetime_filter, "fr_datetime")
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 503):

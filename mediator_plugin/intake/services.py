@@ -26,13 +26,18 @@ def complaint_dates(snapshot: TicketSnapshot) -> list[date]:
     return sorted({paris_date(c.created_at) for c in snapshot.comments if c.author_is_requester})
 
 
+# Built once: the file page asks it of every file whose consumer has another file.
+_DUPLICATES = (sa.select(Case.reference).join(Party, Party.case_id == Case.id)
+               .where(Party.role == "consumer", sa.func.lower(Party.email) == sa.bindparam("email"),
+                      Case.id != sa.bindparam("exclude_case_id"))
+               .order_by(Case.id))
+
+
 def possible_duplicates(email: str, *, exclude_case_id: int | None = None) -> list[str]:
     """References of other files of the same consumer, open or closed (R-ADM-6)."""
-    query = (sa.select(Case.reference).join(Party, Party.case_id == Case.id)
-             .where(Party.role == "consumer", sa.func.lower(Party.email) == email.lower()))
-    if exclude_case_id is not None:
-        query = query.where(Case.id != exclude_case_id)
-    return list(db.session.execute(query.order_by(Case.id)).scalars())
+    # Ids start at 1: excluding 0 excludes nothing.
+    return list(db.session.connection().execute(
+        _DUPLICATES, {"email": email.lower(), "exclude_case_id": exclude_case_id or 0}).scalars())
 
 
 def open_case(item: IntakeItem, actor: Identity, *, subcategory: str | None = None,
