@@ -2,10 +2,10 @@
 
 Each entry stores the SHA-256 of its predecessor's hash and of its own canonical content, so an
 edited, deleted or inserted row breaks the chain at a point :func:`verify_chain` names. A unique
-``prev_hash`` forbids two entries claiming the same predecessor (no fork under concurrency); writers
-wait for each other (an advisory lock on PostgreSQL, the write lock on SQLite) so that concurrent
-reads of files are all recorded. On PostgreSQL a trigger (created by the first migration) refuses
-UPDATE and DELETE.
+``prev_hash`` forbids two entries claiming the same predecessor (no fork under concurrency): of two
+writers that read the same last entry, the second one's insert finds the first one's entry (waiting
+for its commit) and is made again on it, so that concurrent reads of files are all recorded. On
+PostgreSQL a trigger (created by the first migration) refuses UPDATE and DELETE.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mediator_plugin.core.db import UTCDateTime, db, utcnow
@@ -57,26 +58,36 @@ def _digest(prev_hash: str, content: dict) -> str:
 _table = AuditEntry.__table__
 # Built once: a file page writes one entry per read, and building these statements anew cost more
 # than running them.
-_TAKE_SQLITE_WRITE_LOCK = sa.update(_table).where(sa.false()).values(id=_table.c.id)
-_TAKE_POSTGRES_LOCK = sa.select(sa.func.pg_advisory_xact_lock(727001))
 _LAST_HASH = sa.select(_table.c.hash).order_by(_table.c.id.desc()).limit(1)
-_INSERT = sa.insert(_table)
+# An entry whose predecessor another writer has just taken is not inserted (no row comes back).
+_INSERT_UNLESS_TAKEN = {dialect: insert(_table).on_conflict_do_nothing(index_elements=[_table.c.prev_hash])
+                        .returning(_table.c.id) for dialect, insert in (("postgresql", postgresql.insert),
+                                                                        ("sqlite", sqlite.insert))}
+# Far more than concurrent readers of files ever make: then something else is wrong.
+MAX_ATTEMPTS = 100
+
+
+class AuditWriteError(RuntimeError):
+    """The entry could not be chained after :data:`MAX_ATTEMPTS` attempts."""
 
 
 def record(action: str, *, actor: str, roles=(), target: str = "", case_id: int | None = None,
            detail: dict | None = None) -> None:
     """Append an entry in the current transaction; it commits or rolls back with the change it audits."""
     connection = db.session.connection()
-    # Writers wait for each other so that each reads the latest hash. PostgreSQL: an advisory lock released
-    # at commit. SQLite: a write that changes nothing takes the database's write lock now (waiting for another
-    # writer's commit), so no entry can be appended between reading the last hash and our insert.
-    connection.execute(_TAKE_POSTGRES_LOCK if connection.dialect.name == "postgresql" else _TAKE_SQLITE_WRITE_LOCK)
-    last = connection.execute(_LAST_HASH).scalar()
+    insert_unless_taken = _INSERT_UNLESS_TAKEN[connection.dialect.name]
     values = {"at": utcnow(), "actor": actor, "roles": ",".join(sorted(roles)), "action": action, "target": target,
               "case_id": case_id, "detail": json.loads(json.dumps(detail or {}, default=str))}
-    prev_hash = last or GENESIS
-    # A Core insert: one statement, without the unit of work.
-    connection.execute(_INSERT, {**values, "prev_hash": prev_hash, "hash": _digest(prev_hash, _content(**values))})
+    content = _content(**values)
+    for _attempt in range(MAX_ATTEMPTS):
+        # Each statement reads the latest committed entries (PostgreSQL: read committed; SQLite: the insert
+        # takes the write lock, after any other writer's commit).
+        prev_hash = connection.execute(_LAST_HASH).scalar() or GENESIS
+        inserted = connection.execute(insert_unless_taken, {**values, "prev_hash": prev_hash,
+                                                            "hash": _digest(prev_hash, content)}).first()
+        if inserted is not None:
+            return
+    raise AuditWriteError(f"audit entry {action!r} not chained after {MAX_ATTEMPTS} attempts")
 
 
 @dataclass(frozen=True)
