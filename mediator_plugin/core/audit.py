@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
-from mediator_plugin.core.db import UTCDateTime, db, utcnow
+from mediator_plugin.core.db import SQLITE_SHA256, UTCDateTime, db, utcnow
 
 GENESIS = "0" * 64
 
@@ -50,19 +52,52 @@ def _content(*, at, actor, roles, action, target, case_id, detail) -> dict:
             "case_id": case_id, "detail": detail}
 
 
-def _digest(prev_hash: str, content: dict) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
-
-
 _table = AuditEntry.__table__
-# Built once: a file page writes one entry per read, and building these statements anew cost more
-# than running them.
-_LAST_HASH = sa.select(_table.c.hash).order_by(_table.c.id.desc()).limit(1)
-# An entry whose predecessor another writer has just taken is not inserted (no row comes back).
-_INSERT_UNLESS_TAKEN = {dialect: insert(_table).on_conflict_do_nothing(index_elements=[_table.c.prev_hash])
-                        .returning(_table.c.id) for dialect, insert in (("postgresql", postgresql.insert),
-                                                                        ("sqlite", sqlite.insert))}
+
+
+def _canonical(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _digest(prev_hash: str, content: dict) -> str:
+    return hashlib.sha256((prev_hash + _canonical(content)).encode("utf-8")).hexdigest()
+
+
+class sha256_hex(FunctionElement):
+    """The SHA-256 of a text's UTF-8 bytes, in hexadecimal, computed by the database: what :func:`_digest`
+    computes in Python (PostgreSQL's own functions; on SQLite, the one core/db.py registers)."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(sha256_hex, "postgresql")
+def _sha256_postgresql(element, compiler, **kw):
+    return f"encode(sha256(convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')), 'hex')"
+
+
+@compiles(sha256_hex, "sqlite")
+def _sha256_sqlite(element, compiler, **kw):
+    return f"{SQLITE_SHA256}({compiler.process(element.clauses, **kw)})"
+
+
+def _chained_insert(insert):
+    """One statement that appends an entry to the latest one, unless another writer has just taken it
+    (no row comes back then). Each run reads the latest committed entries: PostgreSQL reads committed
+    rows, and SQLite's insert takes the write lock, after any other writer's commit."""
+    latest = sa.select(sa.func.coalesce(
+        sa.select(_table.c.hash).order_by(_table.c.id.desc()).limit(1).scalar_subquery(), GENESIS
+    ).label("hash")).subquery("latest")
+    fields = ("at", "actor", "roles", "action", "target", "case_id", "detail")
+    entry = sa.select(*(sa.bindparam(name, type_=_table.c[name].type) for name in fields), latest.c.hash,
+                      sha256_hex(latest.c.hash + sa.bindparam("canonical", type_=sa.String)))
+    # SQLite reads ON CONFLICT after INSERT … SELECT only behind a WHERE clause.
+    return (insert(_table).from_select([*fields, "prev_hash", "hash"], entry.where(sa.true()))
+            .on_conflict_do_nothing(index_elements=[_table.c.prev_hash]).returning(_table.c.id))
+
+
+# Built once: a file page writes one entry per read, and building the statement anew cost more than running it.
+_INSERT_CHAINED = {"postgresql": _chained_insert(postgresql.insert), "sqlite": _chained_insert(sqlite.insert)}
 # Far more than concurrent readers of files ever make: then something else is wrong.
 MAX_ATTEMPTS = 100
 
@@ -75,17 +110,12 @@ def record(action: str, *, actor: str, roles=(), target: str = "", case_id: int 
            detail: dict | None = None) -> None:
     """Append an entry in the current transaction; it commits or rolls back with the change it audits."""
     connection = db.session.connection()
-    insert_unless_taken = _INSERT_UNLESS_TAKEN[connection.dialect.name]
+    insert_chained = _INSERT_CHAINED[connection.dialect.name]
     values = {"at": utcnow(), "actor": actor, "roles": ",".join(sorted(roles)), "action": action, "target": target,
               "case_id": case_id, "detail": json.loads(json.dumps(detail or {}, default=str))}
-    content = _content(**values)
+    values["canonical"] = _canonical(_content(**values))
     for _attempt in range(MAX_ATTEMPTS):
-        # Each statement reads the latest committed entries (PostgreSQL: read committed; SQLite: the insert
-        # takes the write lock, after any other writer's commit).
-        prev_hash = connection.execute(_LAST_HASH).scalar() or GENESIS
-        inserted = connection.execute(insert_unless_taken, {**values, "prev_hash": prev_hash,
-                                                            "hash": _digest(prev_hash, content)}).first()
-        if inserted is not None:
+        if connection.execute(insert_chained, values).first() is not None:
             return
     raise AuditWriteError(f"audit entry {action!r} not chained after {MAX_ATTEMPTS} attempts")
 
