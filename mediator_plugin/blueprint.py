@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
@@ -20,6 +19,7 @@ from mediator_plugin.core import permissions
 from mediator_plugin.core.auth import load_identity
 from mediator_plugin.core.calendar import PARIS, paris_date
 from mediator_plugin.core.errors import DATABASE_DOWN, DATABASE_RETRY_SECONDS, forget_failed_transaction
+from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.logs import finish_request, start_request
 from mediator_plugin.core.menu import main_menu
 from mediator_plugin.core.pdf import fr_date, fr_datetime

@@ -6,7 +6,6 @@ from io import BytesIO
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 
 from mediator_plugin import state
 from mediator_plugin.cases import previews, queries
@@ -22,6 +21,7 @@ from mediator_plugin.core import audit
 from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MediationError
+from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.permissions import Permission, current_identity, requires
 from mediator_plugin.core.transactions import run_step
 from mediator_plugin.intake.services import possible_duplicates

@@ -8,10 +8,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from mediator_plugin.core.errors import InvalidTransition, NotAllowed
 from mediator_plugin.core.i18n import N_, catalog
+from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.permissions import Identity, Permission
 
 

@@ -10,8 +10,6 @@ import hashlib
 import json
 from datetime import date
 
-from flask_babel import gettext as _
-
 from mediator_plugin import state
 from mediator_plugin.cases import documents, timeline
 from mediator_plugin.cases.models import Case
@@ -22,6 +20,7 @@ from mediator_plugin.core.calendar import add_calendar_days, paris_date
 from mediator_plugin.core.charter import OUTCOMES
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, MissingField, NotAllowed
+from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import Identity
 from mediator_plugin.proposals.models import SECTIONS, Implementation, PartyAnswer, Proposal
