@@ -40,8 +40,9 @@ def init_babel(app: Flask) -> None:
             npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
             newstyle=True,
         )
-        # What templates call: the same new-style messages, one call each instead of the extension's three
-        # layers (its ``_`` resolves ``gettext`` and calls it through the context). A file page has dozens.
+        # The extension keeps pgettext and npgettext; ``_``, ``gettext`` and ``ngettext`` are replaced by the
+        # same new-style messages in one call each instead of its three layers (its ``_`` resolves ``gettext``
+        # and calls it through the context). A file page has dozens.
         app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
 
 

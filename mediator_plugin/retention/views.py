@@ -39,9 +39,9 @@ def _case_or_404(reference: str) -> Case:
     return case
 
 
-def hold_panel(case_id: int, *, any_hold: bool = True, any_purge: bool = True) -> dict:
+def hold_panel(case_id: int, *, any_hold: bool, any_purge: bool) -> dict:
     """What the file page shows of retention: the holds, and whether the file was already purged.
-    ``any_hold`` or ``any_purge`` False: the file is known to have none (the file page reads it with the file)."""
+    ``any_hold`` and ``any_purge`` say whether the file has any (the file page reads that with the file)."""
     purged = db.session.execute(sa.select(PurgeLogEntry.at, PurgeLogEntry.data_class)
                                 .where(PurgeLogEntry.case_id == case_id).order_by(PurgeLogEntry.id)).all() \
         if any_purge else []
