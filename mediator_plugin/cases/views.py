@@ -19,7 +19,7 @@ from mediator_plugin.cases.presenters import deadlines, describe, file_list_rows
 from mediator_plugin.cases.workflow import INTERRUPTED, STATE_LABELS, State, allowed_actions, check, state_label
 from mediator_plugin.core import audit
 from mediator_plugin.core.audit import AuditEntry
-from mediator_plugin.core.db import db
+from mediator_plugin.core.db import autocommit_reads, db
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.permissions import Permission, current_identity, requires
@@ -63,6 +63,7 @@ def index():
                                   due_within=args.get("due_within", ""), q=args.get("q", ""),
                                   sort=args.get("sort", "newest"),
                                   page=args.get("page", 1, type=int) or 1)
+    autocommit_reads()
     labels = STATE_LABELS()  # translated once, not once per row
     # One url_for for the fifty links (a tenth of the page's cost): references are URL-safe, MED-YYYY-NNNNN.
     files_url = url_for("mediator.cases.show", reference="")
@@ -87,6 +88,7 @@ def show(reference: str):
 def _file_page(reference: str, *, error: MediationError | None = None, status: int = 200):
     """The file page, sent only once its read is recorded in the audit log (also when it comes back
     with the reason an action was refused: it shows the file again)."""
+    autocommit_reads()
     view = read_file(reference)
     if view is None:
         abort(404)

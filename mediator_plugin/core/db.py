@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 SCHEMA = "mediation"
 
@@ -82,3 +84,35 @@ def utcnow() -> datetime:
 def is_postgres() -> bool:
     """True when the current engine is PostgreSQL."""
     return db.engine.dialect.name == "postgresql"
+
+
+def autocommit_reads() -> None:
+    """On PostgreSQL, run each of this request's statements as its own transaction: for a page that only
+    reads, or reads and then appends its audit entry in one statement. It saves the BEGIN and COMMIT
+    round trips (a third of the file page's), and changes nothing that is read: at PostgreSQL's default
+    level (read committed) each statement already takes its own snapshot. Not on SQLite, where it costs
+    more than it saves, nor once the session has begun a transaction."""
+    session = db.session()
+    if is_postgres() and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+class json_rows(FunctionElement):
+    """Aggregate: a JSON array holding, per row, the JSON array of the given columns (None when there is
+    no row). It lets one statement bring a short list along with its parent's row; JSON columns stay JSON."""
+
+    type = sa.JSON()
+    inherit_cache = True
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw):
+    # SQLite keeps JSON as text: json() makes it a value of the array rather than a string in it.
+    columns = ", ".join(f"json({compiler.process(c, **kw)})" if isinstance(c.type, sa.JSON)
+                        else compiler.process(c, **kw) for c in element.clauses)
+    return f"json_group_array(json_array({columns}))"

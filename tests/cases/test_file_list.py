@@ -9,9 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.cases import queries
-from mediator_plugin.cases.models import Case, Party, TicketCopy
+from mediator_plugin.cases.models import Case, Party, TicketCopy, TimelineEvent
+from mediator_plugin.cases.presenters import describe
 from mediator_plugin.core.audit import AuditEntry, verify_chain
 from mediator_plugin.core.db import db
+from mediator_plugin.core.calendar import PARIS
+from mediator_plugin.core.pdf import fr_datetime
 from mediator_plugin.seed import seed_cases
 
 NOW = datetime(2025, 11, 14, 15, 30, tzinfo=UTC)
@@ -90,6 +93,25 @@ def test_file_page_shows_the_file_and_records_the_read(console):
     reads = db.session.execute(sa.select(AuditEntry.action).where(AuditEntry.target == reference)).scalars().all()
     assert reads.count("read_case") == 2 and len(reads) == before + 2
     assert verify_chain().broken_at is None
+
+
+def test_file_page_history_lists_every_event_newest_first(console):
+    """Does the history show each event of the file once, newest first, with its time, author and sentence
+    (the timeline comes on the file's row, as JSON, on both databases)?"""
+    case_id, reference = db.session.execute(
+        sa.select(Case.id, Case.reference).join(TimelineEvent, TimelineEvent.case_id == Case.id)
+        .group_by(Case.id, Case.reference).order_by(sa.func.count().desc(), Case.id).limit(1)).one()
+    events = db.session.execute(sa.select(TimelineEvent).where(TimelineEvent.case_id == case_id)
+                                .order_by(TimelineEvent.id.desc())).scalars().all()
+    assert len(events) >= 3
+    html = console.get(f"/console/dossiers/{reference}").get_data(as_text=True)
+    shown = re.findall(r'<li><span class="muted">(.*?)</span><br>(.*?)</li>', html.split('id="timeline-h"', 1)[1])
+    expected = [(f"{fr_datetime(e.at.astimezone(PARIS))} — {e.actor}", str(describe(e))) for e in events]
+    assert [(when, _unescape(sentence)) for when, sentence in shown] == [(w, _unescape(s)) for w, s in expected]
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&#39;", "'").replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&")
 
 
 def test_health_reports_the_schema_revision(app):
