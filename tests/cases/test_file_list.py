@@ -12,8 +12,8 @@ from mediator_plugin.cases import queries
 from mediator_plugin.cases.models import Case, Party, TicketCopy, TimelineEvent
 from mediator_plugin.cases.presenters import describe
 from mediator_plugin.core.audit import AuditEntry, verify_chain
-from mediator_plugin.core.db import db
 from mediator_plugin.core.calendar import PARIS
+from mediator_plugin.core.db import db
 from mediator_plugin.core.pdf import fr_datetime
 from mediator_plugin.seed import seed_cases
 
