@@ -14,3 +14,13 @@ forwarded_allow_ips = "127.0.0.1"
 # duration, user subject) on stderr; gunicorn's own messages go to stderr too.
 accesslog = None
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    # The application's own objects (models, statements, templates, catalogs: some 180,000) live as long as
+    # the worker. Frozen out of the collector's sight, a full collection walks only what requests allocate
+    # instead of pausing a request for 70-90 ms.
+    import gc
+
+    gc.collect()
+    gc.freeze()

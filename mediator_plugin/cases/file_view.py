@@ -3,23 +3,25 @@
 The file page is the console's most read screen, and it is audited at every read. Loaded as an ORM
 graph it cost as much as its template (bench/console_speed.py); here it reads:
 
-1. one statement for the file, its consumer and its company, and for each of its other lists whether
-   it has any row at all (most files have no ticket copy, document, representative, legal hold, purge,
-   failed mail, conflict or duplicate);
-   The timeline comes along on that row, as a JSON array (``core.db.json_rows``): on PostgreSQL a
-   statement less is a round trip less;
-2. one per flagged list: ticket copy, representatives, requests for observations, the current proposal
-   with its answers, documents; holds, purges, failed mails and duplicates through their own modules.
+1. one statement for the file, its consumer and its company, with the short lists most files have on
+   the same row, each as a JSON array (``core.db.json_rows``): the timeline, the requests for
+   observations, the current proposal with its answers, the ticket copy and the consumer's other files
+   (R-ADM-6). On PostgreSQL each statement less is a round trip less. For each rarer list the row says
+   whether it has any row at all (documents, representatives, legal holds, purges, failed mails, a
+   declared conflict);
+2. one per flagged list: representatives, documents; holds, purges and failed mails through their own
+   modules.
 
 Statements are built once, on aliased tables. SQLite has no schemas: at every execution the
 ``mediation`` schema is translated away by rewriting each schema-qualified name of the SQL text, and
-on an alias only the FROM clause names the schema.
+on an alias only the FROM clause names the schema. JSON gives dates and times back as ISO text: they
+are parsed here, into the types the page and its deadlines expect.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -59,6 +61,23 @@ _mail = _alias(OutboxMessage, "m")
 # A file has at most one consumer and one company (unique per role): they are read on the file's row.
 _consumer, _company, _other = _alias(Party, "pc"), _alias(Party, "pco"), _alias(Party, "po")
 _PARTY_COLUMNS = ("id", "name", "email", "postal_address")
+_other_file = _alias(Case, "oc")
+_TICKET_COLUMNS = ("vendor", "ticket_id", "subject", "requester_name", "requester_email", "copied_at",
+                   "content_sha256", "snapshot")
+_PROPOSAL_COLUMNS = ("id", "version", "signed_at", "signed_by", "correction_reason", "acceptance_deadline", *SECTIONS)
+_ANSWER_COLUMNS = ("party", "answer", "answered_on", "reason")
+
+
+def _rows(table, *columns: str):
+    """The file's rows of ``table`` as a JSON array of arrays of ``columns`` (None when it has none)."""
+    return (sa.select(json_rows(*(table.c[name] for name in columns)))
+            .where(table.c.case_id == _file.c.id).scalar_subquery())
+
+
+# The latest version not superseded, a draft or a signed one: two levels down, correlated to the file's row.
+_latest = _alias(Proposal, "prl")
+_current_proposal_id = (sa.select(_latest.c.id).where(_latest.c.case_id == _file.c.id, _latest.c.superseded.is_(False))
+                        .order_by(_latest.c.version.desc()).limit(1).correlate(_file).scalar_subquery())
 
 _FILE = sa.select(
     *(_file.c[name] for name in (
@@ -67,20 +86,24 @@ _FILE = sa.select(
         "outcome_due", "inadmissibility_ground", "outcome", "late_reason", "charter_version")),
     *(party.c[name].label(f"{role}_{name}") for role, party in (("consumer", _consumer), ("company", _company))
       for name in _PARTY_COLUMNS),
-    sa.select(json_rows(_event.c.id, _event.c.at, _event.c.actor, _event.c.kind, _event.c.data))
-    .where(_event.c.case_id == _file.c.id).scalar_subquery().label("events"),
-    _any(_ticket).label("has_ticket"),
-    _any(_request).label("has_requests"),
-    _any(_proposal, _proposal.c.superseded.is_(False)).label("has_proposal"),
+    _rows(_event, "id", "at", "actor", "kind", "data").label("events"),
+    _rows(_request, "id", "department", "question", "due_on", "answered_at", "answer").label("requests"),
+    _rows(_ticket, *_TICKET_COLUMNS).label("ticket"),
+    sa.select(json_rows(*(_proposal.c[name] for name in _PROPOSAL_COLUMNS),
+                        *(_answer.c[name] for name in _ANSWER_COLUMNS)))
+    .select_from(_proposal.outerjoin(_answer, _answer.c.proposal_id == _proposal.c.id))
+    .where(_proposal.c.id == _current_proposal_id).scalar_subquery().label("proposal"),
+    # R-ADM-6: the other files of the same consumer, the e-mail compared whatever its case (as the index is).
+    sa.select(json_rows(_other_file.c.id, _other_file.c.reference))
+    .select_from(_other.join(_other_file, _other_file.c.id == _other.c.case_id))
+    .where(_other.c.role == "consumer", _other.c.case_id != _file.c.id,
+           sa.func.lower(_other.c.email) == sa.func.lower(_consumer.c.email)).scalar_subquery().label("duplicates"),
     _any(_document).label("has_documents"),
     _any(_declaration, _declaration.c.has_conflict.is_(True)).label("conflict_declared"),
     _any(_hold).label("has_holds"),
     _any(_purge).label("has_purges"),
     _any(_mail, _mail.c.kind == OutboxKind.MAIL, _mail.c.status == OutboxStatus.FAILED).label("has_failed_mail"),
     sa.exists().where(_rep.c.party_id.in_([_consumer.c.id, _company.c.id])).label("has_representatives"),
-    # R-ADM-6: another file of the same consumer, the e-mail compared whatever its case (as the index is).
-    sa.exists().where(_other.c.role == "consumer", _other.c.case_id != _file.c.id,
-                      sa.func.lower(_other.c.email) == sa.func.lower(_consumer.c.email)).label("has_duplicates"),
 ).select_from(
     _file.outerjoin(_consumer, sa.and_(_consumer.c.case_id == _file.c.id, _consumer.c.role == "consumer"))
     .outerjoin(_company, sa.and_(_company.c.case_id == _file.c.id, _company.c.role == "company"))
@@ -88,23 +111,6 @@ _FILE = sa.select(
 
 _REPRESENTATIVES = (sa.select(_rep.c.party_id, _rep.c.name, _rep.c.kind, _rep.c.mandate)
                     .where(_rep.c.party_id.in_(sa.bindparam("party_ids", expanding=True))).order_by(_rep.c.id))
-_TICKET = sa.select(
-    *(_ticket.c[name] for name in ("vendor", "ticket_id", "subject", "requester_name", "requester_email",
-                                   "copied_at", "content_sha256", "snapshot"))
-).where(_ticket.c.case_id == _case_id)
-_REQUESTS = (sa.select(_request.c.id, _request.c.department, _request.c.question, _request.c.due_on,
-                       _request.c.answered_at, _request.c.answer)
-             .where(_request.c.case_id == _case_id).order_by(_request.c.id))
-# The latest version not superseded, a draft or a signed one, with the answers recorded on it.
-_current_proposal_id = (sa.select(_proposal.c.id).where(_proposal.c.case_id == _case_id,
-                                                         _proposal.c.superseded.is_(False))
-                        .order_by(_proposal.c.version.desc()).limit(1).scalar_subquery())
-_PROPOSAL = (sa.select(*(_proposal.c[name] for name in ("id", "version", "signed_at", "signed_by",
-                                                        "correction_reason", "acceptance_deadline", *SECTIONS)),
-                       _answer.c.party.label("answer_party"), _answer.c.answer.label("answer"),
-                       _answer.c.answered_on.label("answered_on"), _answer.c.reason.label("answer_reason"))
-             .outerjoin(_answer, _answer.c.proposal_id == _proposal.c.id)
-             .where(_proposal.c.id == _current_proposal_id))
 _DOCUMENTS = (sa.select(_document.c.id, _document.c.filename, _document.c.content_type, _document.c.size,
                         _document.c.uploaded_at)
               .where(_document.c.case_id == _case_id).order_by(_document.c.id))
@@ -118,6 +124,57 @@ class EventView:
     actor: str
     kind: str
     data: dict
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request for observations to a department (R-FLOW-2)."""
+
+    id: int
+    department: str
+    question: str
+    due_on: date
+    answered_at: datetime | None
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """The copy of the helpdesk ticket the file was opened from."""
+
+    vendor: str
+    ticket_id: str
+    subject: str
+    requester_name: str
+    requester_email: str
+    copied_at: datetime
+    content_sha256: str
+    snapshot: dict
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """The current version of the proposal; ``proposal[section]`` is a section's text (R-FLOW-3)."""
+
+    id: int
+    version: int
+    signed_at: datetime | None
+    signed_by: str | None
+    correction_reason: str | None
+    acceptance_deadline: date | None
+    sections: dict[str, str | None]
+
+    def __getitem__(self, section: str) -> str | None:
+        return self.sections[section]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A party's answer to the current proposal."""
+
+    answer: str
+    answered_on: date
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -140,15 +197,6 @@ class PartyView:
     representatives: list[RepresentativeView] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Answer:
-    """A party's answer to the current proposal."""
-
-    answer: str
-    answered_on: object
-    reason: str | None
-
-
 @dataclass
 class FileView:
     """A file and what its page shows. ``case`` is the file's row; the lists are empty when it has none."""
@@ -156,14 +204,12 @@ class FileView:
     case: sa.Row
     parties: list[PartyView]
     events: list[EventView]
-    ticket: sa.Row | None = None
-    requests: list[sa.Row] = field(default_factory=list)
-    proposal: sa.Row | None = None
-    answers: dict[str, Answer] = field(default_factory=dict)
+    requests: list[RequestView]
+    ticket: TicketView | None
+    proposal: ProposalView | None
+    answers: dict[str, Answer]
+    duplicates: list[str]
     documents: list[sa.Row] = field(default_factory=list)
-
-    def party(self, role: str) -> PartyView | None:
-        return next((p for p in self.parties if p.role == role), None)
 
     @property
     def conversation(self) -> list[dict]:
@@ -177,20 +223,52 @@ def read_file(reference: str) -> FileView | None:
     case = connection.execute(_FILE, {"reference": reference}).first()
     if case is None:
         return None
-    by_id = {"case_id": case.id}
-    view = FileView(case=case, parties=_parties(connection, case), events=_events(case.events))
-    if case.has_ticket:
-        view.ticket = connection.execute(_TICKET, by_id).first()
-    if case.has_requests:
-        view.requests = connection.execute(_REQUESTS, by_id).all()
-    if case.has_proposal:
-        rows = connection.execute(_PROPOSAL, by_id).all()
-        view.proposal = rows[0] if rows else None
-        view.answers = {row.answer_party: Answer(row.answer, row.answered_on, row.answer_reason)
-                        for row in rows if row.answer_party}
+    proposal, answers = _proposal_of(case.proposal)
+    view = FileView(
+        case=case, parties=_parties(connection, case), proposal=proposal, answers=answers,
+        # Newest first, as the page shows the history; the others in the order they were recorded.
+        events=[EventView(_moment(at), actor, kind, data)
+                for _id, at, actor, kind, data in sorted(case.events or (), reverse=True)],
+        requests=[RequestView(id_, department, question, _day(due_on), _moment(answered_at), answer)
+                  for id_, department, question, due_on, answered_at, answer in sorted(case.requests or ())],
+        ticket=_ticket_of(case.ticket),
+        duplicates=[reference for _id, reference in sorted(case.duplicates or ())],
+    )
     if case.has_documents:
-        view.documents = connection.execute(_DOCUMENTS, by_id).all()
+        view.documents = connection.execute(_DOCUMENTS, {"case_id": case.id}).all()
     return view
+
+
+def _ticket_of(rows: list | None) -> TicketView | None:
+    if not rows:
+        return None
+    *fields, copied_at, content_sha256, snapshot = rows[0]
+    return TicketView(*fields, _moment(copied_at), content_sha256, snapshot)
+
+
+def _proposal_of(rows: list | None) -> tuple[ProposalView | None, dict[str, Answer]]:
+    """The current proposal and the answers to it, from its rows (one per answer, or one without)."""
+    if not rows:
+        return None, {}
+    head = dict(zip(_PROPOSAL_COLUMNS, rows[0][:len(_PROPOSAL_COLUMNS)], strict=True))
+    proposal = ProposalView(head["id"], head["version"], _moment(head["signed_at"]), head["signed_by"],
+                            head["correction_reason"], _day(head["acceptance_deadline"]),
+                            {name: head[name] for name in SECTIONS})
+    answers = {}
+    for row in rows:
+        party, answer, answered_on, reason = row[len(_PROPOSAL_COLUMNS):]
+        if party:
+            answers[party] = Answer(answer, _day(answered_on), reason)
+    return proposal, answers
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    # Stored naive in UTC (core.db.UTCDateTime).
+    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
 
 
 def _parties(connection, case) -> list[PartyView]:
@@ -204,9 +282,3 @@ def _parties(connection, case) -> list[PartyView]:
         for row in connection.execute(_REPRESENTATIVES, {"party_ids": list(parties)}):
             parties[row.party_id].representatives.append(RepresentativeView(row.name, row.kind, row.mandate))
     return [parties[party_id] for party_id in sorted(parties)]
-
-
-def _events(rows: list | None) -> list[EventView]:
-    """The timeline from its JSON rows (id, at, actor, kind, data), newest first as the page shows it."""
-    return [EventView(datetime.fromisoformat(at).replace(tzinfo=UTC), actor, kind, data)
-            for _id, at, actor, kind, data in sorted(rows or (), reverse=True)]

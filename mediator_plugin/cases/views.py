@@ -24,7 +24,6 @@ from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.permissions import Permission, current_identity, requires
 from mediator_plugin.core.transactions import run_step
-from mediator_plugin.intake.services import possible_duplicates
 from mediator_plugin.proposals.models import SECTIONS
 from mediator_plugin.proposals.services import section_titles
 from mediator_plugin.retention.views import hold_panel
@@ -94,7 +93,6 @@ def _file_page(reference: str, *, error: MediationError | None = None, status: i
         abort(404)
     case, identity = view.case, current_identity()
     open_requests = [r for r in view.requests if r.answered_at is None]
-    consumer = view.party("consumer")
     context = dict(
         case=case, view=view, identity=identity, charter=state().charter, settings=state().settings,
         state_label=state_label, describe=describe, actions=allowed_actions(case.state, identity),
@@ -103,7 +101,7 @@ def _file_page(reference: str, *, error: MediationError | None = None, status: i
         requests=view.requests, open_requests=open_requests, conflict_declared=case.conflict_declared,
         deadlines=deadlines(case, acceptance_deadline=view.proposal.acceptance_deadline if view.proposal else None,
                             open_requests=open_requests),
-        duplicates=possible_duplicates(consumer.email, exclude_case_id=case.id) if case.has_duplicates else [],
+        duplicates=view.duplicates,
         interruptions=[c for c in state().charter.rules["interruptions"] if c["code"] in INTERRUPTED
                        and c["code"] != State.COI_OBJECTION],
         extension_reasons=EXTENSION_REASONS,

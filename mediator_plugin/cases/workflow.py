@@ -6,10 +6,11 @@ This table is the one place to read the process. Services call :func:`check` bef
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mediator_plugin.core.errors import InvalidTransition, NotAllowed
-from mediator_plugin.core.i18n import N_, catalog
+from mediator_plugin.core.i18n import N_, catalog, translated
 from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.permissions import Identity, Permission
 
@@ -109,10 +110,9 @@ def state_label(state: str) -> str:
     return catalog().ugettext(_STATE_LABELS[State(state)])
 
 
-def STATE_LABELS() -> dict[State, str]:
+def STATE_LABELS() -> Mapping[State, str]:
     """Every state with its label in the current language."""
-    translations = catalog()
-    return {state: translations.ugettext(label) for state, label in _STATE_LABELS.items()}
+    return translated(_STATE_LABELS)
 
 
 # English msgids, marked for extraction (N_) and translated when asked for.

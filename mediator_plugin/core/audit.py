@@ -85,9 +85,9 @@ def _chained_insert(insert):
     """One statement that appends an entry to the latest one, unless another writer has just taken it
     (no row comes back then). Each run reads the latest committed entries: PostgreSQL reads committed
     rows, and SQLite's insert takes the write lock, after any other writer's commit."""
-    latest = sa.select(sa.func.coalesce(
-        sa.select(_table.c.hash).order_by(_table.c.id.desc()).limit(1).scalar_subquery(), GENESIS
-    ).label("hash")).subquery("latest")
+    # LIMIT 1 written out: with a parameter there, PostgreSQL could not keep one plan and planned every insert.
+    newest = sa.select(_table.c.hash).order_by(_table.c.id.desc()).limit(sa.literal_column("1"))
+    latest = sa.select(sa.func.coalesce(newest.scalar_subquery(), GENESIS).label("hash")).subquery("latest")
     fields = ("at", "actor", "roles", "action", "target", "case_id", "detail")
     entry = sa.select(*(sa.bindparam(name, type_=_table.c[name].type) for name in fields), latest.c.hash,
                       sha256_hex(latest.c.hash + sa.bindparam("canonical", type_=sa.String)))

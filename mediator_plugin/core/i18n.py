@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
@@ -79,6 +81,21 @@ def catalog():
     if cached is None or cached[0] is not locale:
         cached = context_globals._mediator_catalog = (locale, get_translations())
     return cached[1]
+
+
+def translated(messages: Mapping) -> Mapping:
+    """A module's constant table of messages (``N_``-marked) in the current language, read-only.
+
+    Each table is translated once per catalog and kept on it (tables are module constants, so their ids
+    stay theirs): a file page shows the reasons for a legal hold, a list page every state's label.
+    """
+    current = catalog()
+    tables = current.__dict__.setdefault("_mediator_tables", {})
+    table = tables.get(id(messages))
+    if table is None:
+        table = tables[id(messages)] = MappingProxyType(
+            {key: current.ugettext(message) for key, message in messages.items()})
+    return table
 
 
 def gettext(message: str, **variables) -> str:

@@ -26,7 +26,7 @@ def complaint_dates(snapshot: TicketSnapshot) -> list[date]:
     return sorted({paris_date(c.created_at) for c in snapshot.comments if c.author_is_requester})
 
 
-# Built once: the file page asks it of every file whose consumer has another file.
+# Built once: intake asks it of every ticket and filing it opens (the file page reads it with the file).
 _DUPLICATES = (sa.select(Case.reference).join(Party, Party.case_id == Case.id)
                .where(Party.role == "consumer", sa.func.lower(Party.email) == sa.bindparam("email"),
                       Case.id != sa.bindparam("exclude_case_id"))

@@ -8,6 +8,8 @@ Placing and lifting are written on the file's history and in the audit log, with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -15,7 +17,7 @@ from mediator_plugin.cases import timeline
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import InvalidTransition, MissingField, NotAllowed
-from mediator_plugin.core.i18n import N_, gettext
+from mediator_plugin.core.i18n import N_, translated
 from mediator_plugin.core.permissions import Identity, Permission
 from mediator_plugin.retention.models import HoldReason, LegalHold
 
@@ -25,9 +27,9 @@ REASON_LABELS = {HoldReason.LITIGATION: N_("Litigation (a claim or a court case)
                  HoldReason.CECMC_CONTROL: N_("CECMC control")}
 
 
-def reason_labels() -> dict[str, str]:
+def reason_labels() -> Mapping[str, str]:
     """Each reason for a hold with its label in the current language."""
-    return {code: gettext(label) for code, label in REASON_LABELS.items()}
+    return translated(REASON_LABELS)
 
 
 def active_holds(case_id: int) -> list[LegalHold]:

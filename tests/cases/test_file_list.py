@@ -15,6 +15,7 @@ from mediator_plugin.core.audit import AuditEntry, verify_chain
 from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.db import db
 from mediator_plugin.core.pdf import fr_datetime
+from mediator_plugin.proposals.models import Proposal
 from mediator_plugin.seed import seed_cases
 
 NOW = datetime(2025, 11, 14, 15, 30, tzinfo=UTC)
@@ -108,6 +109,17 @@ def test_file_page_history_lists_every_event_newest_first(console):
     shown = re.findall(r'<li><span class="muted">(.*?)</span><br>(.*?)</li>', html.split('id="timeline-h"', 1)[1])
     expected = [(f"{fr_datetime(e.at.astimezone(PARIS))} — {e.actor}", str(describe(e))) for e in events]
     assert [(when, _unescape(sentence)) for when, sentence in shown] == [(w, _unescape(s)) for w, s in expected]
+
+
+def test_file_page_shows_its_own_proposal(console):
+    """Does each file page show its own current proposal, the oldest file's as the newest's (the proposal is
+    found two levels down in the file's statement, correlated to the file)?"""
+    with_proposal = (sa.select(Case.reference, Proposal.version, Proposal.facts)
+                     .join(Proposal, Proposal.case_id == Case.id))
+    for order in (Case.id, Case.id.desc()):
+        reference, version, facts = db.session.execute(with_proposal.order_by(order).limit(1)).one()
+        html = _unescape(console.get(f"/console/dossiers/{reference}").get_data(as_text=True))
+        assert f"Proposition de solution, version {version}" in html and facts in html
 
 
 def _unescape(text: str) -> str:
