@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Reinstall when pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench evidence i18n clean
+.PHONY: demo test lint bench evidence bench-tools i18n clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -25,8 +25,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The benchmarks drive the server with wrk and run PostgreSQL: Debian's packages, installed when missing.
+BENCH_PACKAGES := wrk postgresql
+bench-tools:
+	@command -v wrk >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo "sudo -n"); $$SUDO apt-get update -qq && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BENCH_PACKAGES) >/dev/null; }
+
 # Each benchmark prints a markdown table; latest figures in bench/README.md. Together: a little over an hour.
-bench: $(STAMP)
+bench: $(STAMP) bench-tools
 	$(BIN)/python bench/seed_speed.py
 	$(BIN)/python bench/sync_speed.py
 	$(BIN)/python bench/rate_limit.py
@@ -36,7 +43,7 @@ bench: $(STAMP)
 
 # The evidence suites (issue 6), loopback only, bounded in time; figures in bench/README.md. About 10 minutes.
 # Their short versions (fuzzing, database restart, backup/restore) run with `make test` in tests/evidence/.
-evidence: $(STAMP)
+evidence: $(STAMP) bench-tools
 	$(BIN)/python bench/load_suite.py
 	$(BIN)/python bench/db_restart.py
 	$(BIN)/python bench/backup_drill.py
