@@ -89,9 +89,8 @@ def time_searches(env: dict, refs: list[str], emails: list[str]) -> dict[str, li
     return timings
 
 
-def _span(values, form: str) -> str:
+def _span(values: list[float], form: str) -> str:
     """The lowest and highest of ``values``, formatted."""
-    values = list(values)
     return f"{form.format(min(values))}–{form.format(max(values))}"
 
 
@@ -133,8 +132,8 @@ def measure(name: str, url: str, tmp: Path, files: int, seconds: int, rounds: in
         rates = [r["rps"] for r in runs]
         rps = statistics.median(rates)
         ratios = [r["rps"] / reference for r, reference in zip(runs, references, strict=True)]
-        ratio, p99s = statistics.median(ratios), [r["p99"] for r in runs]
-        p99, errors = statistics.median(p99s), sum(r["errors"] for r in runs)
+        p99s = [r["p99"] for r in runs]
+        ratio, p99, errors = statistics.median(ratios), statistics.median(p99s), sum(r["errors"] for r in runs)
         if index == 0:
             verdict = "reference"
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -108,7 +109,7 @@ def test_file_page_history_lists_every_event_newest_first(console):
     html = console.get(f"/console/dossiers/{reference}").get_data(as_text=True)
     shown = re.findall(r'<li><span class="muted">(.*?)</span><br>(.*?)</li>', html.split('id="timeline-h"', 1)[1])
     expected = [(f"{fr_datetime(e.at.astimezone(PARIS))} — {e.actor}", str(describe(e))) for e in events]
-    assert [(when, _unescape(sentence)) for when, sentence in shown] == [(w, _unescape(s)) for w, s in expected]
+    assert [(when, unescape(sentence)) for when, sentence in shown] == [(w, unescape(s)) for w, s in expected]
 
 
 def test_file_page_shows_its_own_proposal(console):
@@ -118,12 +119,8 @@ def test_file_page_shows_its_own_proposal(console):
                      .join(Proposal, Proposal.case_id == Case.id))
     for order in (Case.id, Case.id.desc()):
         reference, version, facts = db.session.execute(with_proposal.order_by(order).limit(1)).one()
-        html = _unescape(console.get(f"/console/dossiers/{reference}").get_data(as_text=True))
+        html = unescape(console.get(f"/console/dossiers/{reference}").get_data(as_text=True))
         assert f"Proposition de solution, version {version}" in html and facts in html
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&#39;", "'").replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&")
 
 
 def test_health_reports_the_schema_revision(app):
