@@ -65,13 +65,21 @@ class TicketSnapshot:
     updated_at: datetime
     tags: tuple[str, ...] = ()
     mediation_requested: bool = False
+    # The helpdesk marks the requester as a professional (a tag or a custom field, per the settings): the file
+    # starts with that party type (R-SCOPE-2); the team may correct it at intake.
+    requester_professional: bool = False
     closed_at: datetime | None = None
     comments: tuple[Comment, ...] = ()
     attachments: tuple[AttachmentMeta, ...] = ()
 
     def to_json(self) -> dict:
-        """A JSON-ready dict (datetimes as ISO 8601 strings), stable for hashing."""
-        return json.loads(json.dumps(asdict(self), default=_iso))
+        """A JSON-ready dict (datetimes as ISO 8601 strings), stable for hashing.
+
+        ``requester_professional`` appears only when true, so the copies taken before it existed keep their hash."""
+        data = json.loads(json.dumps(asdict(self), default=_iso))
+        if not data["requester_professional"]:
+            del data["requester_professional"]
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping) -> TicketSnapshot:

@@ -176,6 +176,21 @@ def login():
     return oidc_login
 
 
+@pytest.fixture
+def client_for(app):
+    """``client_for(sub)``: a test client of ``app`` signed in as ``sub`` through the real OIDC provider, at the
+    moment of the call (so that a test freezing time signs in at the frozen moment)."""
+    from flask import g
+
+    def signed_in(sub: str):
+        g.pop("csrf_token", None)  # each person gets their own token (see tests/public/conftest.py)
+        client = app.test_client()
+        oidc_login(client, sub)
+        return client
+
+    return signed_in
+
+
 @pytest.fixture(autouse=True)
 def _reset_environment():
     """Tests never leak environment variables into each other."""

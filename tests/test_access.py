@@ -47,6 +47,7 @@ EXPECTED = {
     "mediator.proposals.edit": TEAM,
     "mediator.proposals.save": TEAM,
     "mediator.proposals.sign": {"mediatrice"},
+    "mediator.proposals.correct": {"mediatrice"},
     "mediator.proposals.preview": TEAM,
     "mediator.reports.index": TEAM | {"comex"},
     "mediator.reports.download": TEAM | {"comex"},

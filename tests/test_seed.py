@@ -44,14 +44,15 @@ DEPARTMENTS = {code: {"label": code.capitalize(), "email": f"{code}@example.com"
 # Timeline kinds and the data keys each may carry, as cases/presenters.describe() reads them.
 EVENT_KEYS = {
     "opened": {"channel", "charter_version"}, "ticket_copied": {"vendor", "ticket_id", "sha256", "messages"},
-    "documents_requested": {"missing"}, "complete": {"rejection_due"},
+    "documents_requested": {"missing"}, "complete": {"complete_on", "rejection_due"},
     "inadmissible": {"ground", "sub_reason", "late_reason"}, "interests_declared": {"has_conflict", "objection_until"},
     "admitted": {"outcome_due", "late_reason"}, "observations_requested": {"department", "due_on"},
     "observations_received": {"department", "late"}, "reminder_sent": {"department", "number"},
     "escalated": {"department"}, "consumer_asked": {"question"}, "consumer_answered": {"summary"},
     "extended": {"previous_due", "new_due", "reason"}, "agreement": set(), "proposal_saved": {"version"},
     "proposal_signed": {"version", "outcome", "acceptance_deadline", "sha256"},
-    "answer": {"party", "answer", "answered_on", "channel"}, "implementation": {"status", "done_on"},
+    "answer": {"party", "answer", "answered_on", "channel", "reason_category"},
+    "implementation": {"status", "done_on"},
     "ended": {"final_state", "note"},
 }
 
@@ -142,19 +143,20 @@ def test_references_are_unique_well_formed_and_counted(seeded):
 def test_nothing_happens_after_now(seeded):
     """Is every recorded moment of every file at or before ``now``?"""
     moments = [getattr(c, name) for c in seeded.cases for name in
-               ("received_at", "complete_at", "admissibility_decided_at", "notified_at", "closed_at")]
+               ("received_at", "complete_at", "admissibility_decided_at", "notified_at", "ended_at", "closed_at")]
     moments += [e.at for events in seeded.events.values() for e in events]
     assert max(m for m in moments if m is not None) <= NOW
 
 
+@pytest.mark.requirement("R-DEADLINE-1")
 def test_inadmissible_files_carry_a_legal_ground_and_no_notification(seeded):
-    """Does each refusal carry one of the five grounds, its 21-day deadline, and no notice of seizure?"""
+    """Does each refusal carry one of the five grounds, its 21 days from the receipt, and no notice of seizure?"""
     refused = by_state(seeded, "INADMISSIBLE")
     for case in refused:
         assert case.inadmissibility_ground in LEGAL_GROUNDS
         assert case.notified_at is None and case.outcome_due is None
-        assert case.closed_at == case.admissibility_decided_at >= case.complete_at >= case.received_at
-        assert case.rejection_due == paris_date(case.complete_at) + timedelta(days=21)
+        assert case.ended_at == case.closed_at == case.admissibility_decided_at >= case.complete_at >= case.received_at
+        assert case.rejection_due == paris_date(case.received_at) + timedelta(days=21)
         assert bool(case.late_reason) == (paris_date(case.admissibility_decided_at) > case.rejection_due)
     grounds = Counter(case.inadmissibility_ground for case in refused)
     assert grounds.most_common(1)[0][0] == "NO_PRIOR_WRITTEN_COMPLAINT"
@@ -162,9 +164,10 @@ def test_inadmissible_files_carry_a_legal_ground_and_no_notification(seeded):
 
 
 def test_closed_files_have_an_outcome_and_a_signed_proposal_or_an_agreement(seeded):
-    """Does each closed file have an outcome, a resolution mode, a closure after notice, and what led to it?"""
+    """Does each closed file have an outcome, a resolution mode, an end after notice and a closure after its end,
+    and what led to it?"""
     for case in by_state(seeded, "CLOSED"):
-        assert case.outcome and case.closed_at >= case.notified_at
+        assert case.outcome and case.closed_at >= case.ended_at >= case.notified_at
         if case.resolution_mode == "agreement":
             assert case.outcome == "AMICABLE_AGREEMENT" and case.agreement_text
         else:
@@ -209,8 +212,13 @@ def test_answers_and_implementation_match_the_state(seeded):
             assert case.resolution_mode == "agreement" or answers == expected["ACCEPTED"]
             assert len(implemented) == 1 and (implemented[0].done_on is not None) == (
                 implemented[0].status in ("done", "partial"))
+        if case.state in ("ACCEPTED", "REFUSED_BY_CONSUMER", "REFUSED_BY_COMPANY", "NO_RESPONSE", "AGREEMENT",
+                          "IMPLEMENTATION_TRACKING"):  # the mediation has ended at its outcome (R612-5)
+            assert case.ended_at and case.outcome and not case.closed_at
+        if case.state == "REFUSED_BY_COMPANY":
+            assert seeded.answers[proposals[0].id]["company"].reason_category
         if case.state in INTERRUPTED:
-            assert case.closed_at and not case.outcome and case.notified_at
+            assert case.ended_at == case.closed_at and not case.outcome and case.notified_at
             assert (case.state == "COI_OBJECTION") == any(d.objected_at for d in seeded.conflicts[case.id])
 
 
@@ -284,7 +292,7 @@ def test_distributions_resemble_published_reports(seeded):
     categories = Counter(c.category for c in cases)
     assert {name for name, _ in categories.most_common(2)} == {"facturation", "resiliation"}
     closed = by_state(seeded, "CLOSED")
-    durations = [(c.closed_at - c.notified_at).total_seconds() / 86400 for c in closed]
+    durations = [(c.ended_at - c.notified_at).total_seconds() / 86400 for c in closed]
     assert 40 <= statistics.mean(durations) <= 80
     assert sum(d <= 90 for d in durations) / len(durations) >= 0.8
     outcomes = Counter(c.outcome for c in closed)

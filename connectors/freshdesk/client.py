@@ -53,6 +53,9 @@ class FreshdeskConnector:
         mediation_tag: str = "demande_mediation",
         mediation_field: str | None = None,
         mediation_field_value=None,
+        professional_tag: str | None = None,
+        professional_field: str | None = None,
+        professional_field_value=None,
         accept_resolved: bool = False,
         label_field: str | None = "cf_mediation",
         updated_since: str = "2000-01-01T00:00:00Z",
@@ -65,7 +68,7 @@ class FreshdeskConnector:
             raise ValueError("a Freshdesk API key is required")
         if not 1 <= per_page <= 100:
             raise ValueError("per_page must be between 1 and 100")
-        for name in (mediation_field, label_field):
+        for name in (mediation_field, label_field, professional_field):
             if name is not None and not name.startswith("cf_"):
                 raise ValueError(f"Freshdesk custom field names start with cf_, not {name!r}")
         try:
@@ -79,6 +82,7 @@ class FreshdeskConnector:
         self.mediation_tag = mediation_tag
         self.mediation_field = mediation_field
         self.mediation_field_value = mediation_field_value
+        self.professional = (professional_tag, professional_field, professional_field_value)
         self.statuses = (mapping.CLOSED, mapping.RESOLVED) if accept_resolved else (mapping.CLOSED,)
         self.label_field = label_field
         self.per_page = per_page
@@ -110,7 +114,8 @@ class FreshdeskConnector:
             next_url = _next_link(headers)
             yield TicketPage(
                 eligible=[
-                    mapping.to_snapshot(t, t.get("requester") or {}, mediation_requested=True)
+                    mapping.to_snapshot(t, t.get("requester") or {}, mediation_requested=True,
+                                        requester_professional=self._professional(t))
                     for t in fresh
                     if t.get("status") in self.statuses and self._asks(t)
                 ],
@@ -149,7 +154,10 @@ class FreshdeskConnector:
         )
 
     def _asks(self, ticket: Mapping) -> bool:
-        return mapping.asks_for_mediation(ticket, self.mediation_tag, self.mediation_field, self.mediation_field_value)
+        return mapping.carries(ticket, self.mediation_tag, self.mediation_field, self.mediation_field_value)
+
+    def _professional(self, ticket: Mapping) -> bool:
+        return mapping.carries(ticket, *self.professional)
 
     def fetch_ticket(self, ticket_id: str) -> TicketSnapshot:
         """The ticket (live or archived), its requester, description, every reply and note, attachments."""
@@ -169,7 +177,8 @@ class FreshdeskConnector:
         authors = {c.get("user_id") for c in conversations} - {None, requester_id}
         names = {uid: self._person(uid, agent=True).get("name", "") for uid in authors}
         return mapping.to_snapshot(
-            ticket, requester, mediation_requested=self._asks(ticket), conversations=conversations, names=names
+            ticket, requester, mediation_requested=self._asks(ticket), conversations=conversations, names=names,
+            requester_professional=self._professional(ticket),
         )
 
     def _read(self, ticket_id: str, include: str | None = None) -> tuple[dict, str]:

@@ -31,9 +31,10 @@ def status_name(status) -> str:
     return STATUS_NAMES.get(status, f"status_{status}")
 
 
-def asks_for_mediation(ticket: Mapping, tag: str, field: str | None, field_value) -> bool:
-    """True when the ticket carries the mediation tag or the configured custom field value."""
-    if tag in (ticket.get("tags") or ()):
+def carries(ticket: Mapping, tag: str | None, field: str | None, field_value) -> bool:
+    """True when the ticket carries ``tag`` or the custom field's value: how a ticket asks for mediation, and
+    how the helpdesk marks a professional requester, as the settings say."""
+    if tag and tag in (ticket.get("tags") or ()):
         return True
     if field is None:
         return False
@@ -83,6 +84,7 @@ def to_snapshot(
     requester: Mapping,
     *,
     mediation_requested: bool,
+    requester_professional: bool = False,
     conversations: Iterable[Mapping] | None = None,
     names: Mapping[int, str] | None = None,
 ) -> TicketSnapshot:
@@ -122,6 +124,7 @@ def to_snapshot(
             updated_at=updated_at,
             tags=tuple(ticket.get("tags") or ()),
             mediation_requested=mediation_requested,
+            requester_professional=requester_professional,
             closed_at=closed_at,
             comments=comments,
             attachments=attachments,

@@ -66,6 +66,9 @@ class ZendeskConnector:
         mediation_tag: str = "demande_mediation",
         mediation_field_id: int | None = None,
         mediation_field_value=None,
+        professional_tag: str | None = None,
+        professional_field_id: int | None = None,
+        professional_field_value=None,
         accept_solved: bool = False,
         label_field_id: int | None = None,
         label_status_ids: Mapping[MediationLabel, int] | None = None,
@@ -98,6 +101,7 @@ class ZendeskConnector:
         self.mediation_tag = mediation_tag
         self.mediation_field_id = mediation_field_id
         self.mediation_field_value = mediation_field_value
+        self.professional = (professional_tag, professional_field_id, professional_field_value)
         self.statuses = ("closed", "solved") if accept_solved else ("closed",)
         self.label_field_id = label_field_id
         # Solved-category custom statuses showing the mediation to agents (interfaces.md), where configured.
@@ -164,7 +168,7 @@ class ZendeskConnector:
             raise HelpdeskProtocolError(f"export page neither advances nor ends at {position}")
         users = mapping.users_by_id(body.get("users") or ())
         eligible = [
-            mapping.to_snapshot(t, users, mediation_requested=True)
+            mapping.to_snapshot(t, users, mediation_requested=True, requester_professional=self._professional(t))
             for t in tickets
             if t.get("status") in self.statuses and self._asks(t)
         ]
@@ -179,9 +183,10 @@ class ZendeskConnector:
         return page, after
 
     def _asks(self, ticket: Mapping) -> bool:
-        return mapping.asks_for_mediation(
-            ticket, self.mediation_tag, self.mediation_field_id, self.mediation_field_value
-        )
+        return mapping.carries(ticket, self.mediation_tag, self.mediation_field_id, self.mediation_field_value)
+
+    def _professional(self, ticket: Mapping) -> bool:
+        return mapping.carries(ticket, *self.professional)
 
     def fetch_ticket(self, ticket_id: str) -> TicketSnapshot:
         """The ticket, its requester and every page of its comments (with attachments' metadata)."""
@@ -197,7 +202,8 @@ class ZendeskConnector:
             # links.next already carries page[size] and the cursor.
             url = (page.get("links") or {}).get("next") if (page.get("meta") or {}).get("has_more") else None
             params = None
-        return mapping.to_snapshot(ticket, users, mediation_requested=self._asks(ticket), comments=comments)
+        return mapping.to_snapshot(ticket, users, mediation_requested=self._asks(ticket), comments=comments,
+                                   requester_professional=self._professional(ticket))
 
     def _read(self, ticket_id: str) -> tuple[dict, dict]:
         if not str(ticket_id).isdigit():

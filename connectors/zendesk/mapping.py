@@ -18,9 +18,10 @@ def parse_time(value: str) -> datetime:
         raise HelpdeskProtocolError(f"Zendesk sent an unreadable time: {value!r}") from None
 
 
-def asks_for_mediation(ticket: Mapping, tag: str, field_id: int | None, field_value) -> bool:
-    """True when the ticket carries the mediation tag or the configured custom field value."""
-    if tag in (ticket.get("tags") or ()):
+def carries(ticket: Mapping, tag: str | None, field_id: int | None, field_value) -> bool:
+    """True when the ticket carries ``tag`` or the custom field's value: how a ticket asks for mediation, and
+    how the helpdesk marks a professional requester, as the settings say."""
+    if tag and tag in (ticket.get("tags") or ()):
         return True
     if field_id is None:
         return False
@@ -69,6 +70,7 @@ def to_snapshot(
     users: Mapping[int, Mapping],
     *,
     mediation_requested: bool,
+    requester_professional: bool = False,
     comments: Iterable[Mapping] = (),
 ) -> TicketSnapshot:
     """A :class:`TicketSnapshot` from a ticket, the ``users`` sideload and optionally its comments.
@@ -90,6 +92,7 @@ def to_snapshot(
             updated_at=updated_at,
             tags=tuple(ticket.get("tags") or ()),
             mediation_requested=mediation_requested,
+            requester_professional=requester_professional,
             # Zendesk has no closed_at. A closed ticket only changes through bulk tag updates, so its
             # updated_at is its closure until someone (our own label included) tags it afterwards.
             closed_at=updated_at if ticket["status"] == "closed" else None,

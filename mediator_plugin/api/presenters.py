@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from mediator_plugin import state
 from mediator_plugin.cases.models import Case, ObservationRequest
-from mediator_plugin.cases.presenters import answer_label, deadlines, department_label
+from mediator_plugin.cases.presenters import answer_label, department_label
+from mediator_plugin.cases.schedule import file_deadlines
 from mediator_plugin.cases.workflow import state_label
 from mediator_plugin.core.db import db
 from mediator_plugin.proposals.models import Proposal
@@ -53,11 +54,11 @@ def file_detail(case: Case) -> dict:
         sa.select(ObservationRequest).where(ObservationRequest.case_id == case.id,
                                             ObservationRequest.answered_at.is_(None))
         .order_by(ObservationRequest.id)).scalars().all()
-    applying = deadlines(case, acceptance_deadline=proposal.acceptance_deadline if proposal else None,
-                         open_requests=open_requests)
+    applying = file_deadlines(case, acceptance_deadline=proposal.acceptance_deadline if proposal else None,
+                              open_requests=open_requests, department_label=department_label)
     return {
         **file_status(case),
-        "deadlines": [{"label": d.label, "due": d.due, "basis": d.basis, "status": str(d.status)} for d in applying],
+        "deadlines": [{"label": d.label, "due": d.due, "basis": d.basis, "status": d.status} for d in applying],
         "open_observation_requests": [
             {"department": _coded(r.department, department_label), "sent_at": r.sent_at, "due_on": r.due_on,
              "reminders_sent": r.reminders_sent, "escalated_at": r.escalated_at} for r in open_requests],

@@ -101,11 +101,18 @@ class FilePageSchema(Schema):
     total = fields.Integer(required=True)
 
 
+DEADLINE_STATUSES = [*list(DeadlineState), "urgent", "waiting"]
+
+
 class DeadlineSchema(Schema):
     label = fields.String(required=True)
-    due = fields.Date(required=True)
+    due = fields.Date(required=True, allow_none=True,
+                      metadata={"description": "None while the clock does not run yet (a charter counting the three "
+                                               "weeks from the complete file, documents awaited)."})
     basis = fields.String(required=True, metadata={"description": "The legal or charter basis of the deadline."})
-    status = fields.String(required=True, validate=validate.OneOf(list(DeadlineState)))
+    status = fields.String(required=True, validate=validate.OneOf(DEADLINE_STATUSES),
+                           metadata={"description": "on_track, soon (J+14 for a refusal), urgent (J+19), overdue, "
+                                                    "waiting (not running yet)."})
 
 
 class ObservationRequestStatusSchema(Schema):

@@ -37,9 +37,12 @@ def _record_observations(case: Case, actor: Identity):
 ACTIONS = {
     "classify": lambda c, a: services.classify(
         c, a, subcategory=forms.text("subcategory") or None, department=forms.text("department") or None,
-        cross_border=forms.boolean("cross_border"), party_type=forms.text("party_type") or None),
+        cross_border=forms.boolean("cross_border"), party_type=forms.text("party_type") or None,
+        reason=forms.text("party_type_reason")),
     "request_documents": lambda c, a: services.request_documents(c, a, missing=forms.text("missing")),
-    "mark_complete": lambda c, a: services.mark_complete(c, a),
+    "mark_complete": lambda c, a: services.mark_complete(c, a, complete_on=forms.optional_date("complete_on")),
+    "correct_receipt": lambda c, a: services.correct_receipt_date(
+        c, a, received_on=forms.required_date("received_on"), reason=forms.text("reason")),
     "declare_inadmissible": lambda c, a: services.declare_inadmissible(
         c, a, ground=forms.text("ground"), sub_reason=forms.text("sub_reason") or None,
         late_reason=forms.text("late_reason") or None),
@@ -60,7 +63,8 @@ ACTIONS = {
     "record_agreement": lambda c, a: instruction.record_agreement(c, a, text=forms.text("text")),
     "record_answer": lambda c, a: proposals.record_answer(
         c, a, party=forms.text("party"), answer=forms.text("answer"), answered_on=forms.required_date("answered_on"),
-        channel=forms.text("channel"), reason=forms.text("reason") or None),
+        channel=forms.text("channel"), reason=forms.text("reason") or None,
+        reason_category=forms.text("reason_category") or None),
     "record_implementation": lambda c, a: proposals.record_implementation(
         c, a, status=forms.text("status"), done_on=forms.optional_date("done_on"), note=forms.text("note"),
         evidence=forms.upload("evidence")),

@@ -82,8 +82,9 @@ _current_proposal_id = (sa.select(_latest.c.id).where(_latest.c.case_id == _file
 _FILE = sa.select(
     *(_file.c[name] for name in (
         "id", "reference", "state", "subject", "channel", "category", "subcategory", "department", "party_type",
-        "cross_border", "first_written_complaint_on", "received_at", "notified_at", "closed_at", "rejection_due",
-        "outcome_due", "inadmissibility_ground", "outcome", "late_reason", "charter_version")),
+        "cross_border", "first_written_complaint_on", "last_written_complaint_on", "received_at", "complete_at",
+        "notified_at", "ended_at", "closed_at", "rejection_due", "outcome_due", "inadmissibility_ground", "outcome",
+        "late_reason", "charter_version", "court_case_declared")),
     *(party.c[name].label(f"{role}_{name}") for role, party in (("consumer", _consumer), ("company", _company))
       for name in _PARTY_COLUMNS),
     _rows(_event, "id", "at", "actor", "kind", "data").label("events"),
@@ -93,11 +94,14 @@ _FILE = sa.select(
                         *(_answer.c[name] for name in _ANSWER_COLUMNS)))
     .select_from(_proposal.outerjoin(_answer, _answer.c.proposal_id == _proposal.c.id))
     .where(_proposal.c.id == _current_proposal_id).scalar_subquery().label("proposal"),
-    # R-ADM-6: the other files of the same consumer, the e-mail compared whatever its case (as the index is).
-    sa.select(json_rows(_other_file.c.id, _other_file.c.reference))
+    # R-ADM-6: the other files of the same consumer — the e-mail whatever its case, the name without accents, the
+    # customer number (cases/duplicates.py) — each through its own index, and whether a court case was declared.
+    sa.select(json_rows(_other_file.c.id, _other_file.c.reference, _other_file.c.court_case_declared))
     .select_from(_other.join(_other_file, _other_file.c.id == _other.c.case_id))
     .where(_other.c.role == "consumer", _other.c.case_id != _file.c.id,
-           sa.func.lower(_other.c.email) == sa.func.lower(_consumer.c.email)).scalar_subquery().label("duplicates"),
+           sa.or_(sa.func.lower(_other.c.email) == sa.func.lower(_consumer.c.email),
+                  _other.c.name_key == _consumer.c.name_key,
+                  _other.c.customer_number == _consumer.c.customer_number)).scalar_subquery().label("duplicates"),
     _any(_document).label("has_documents"),
     _any(_declaration, _declaration.c.has_conflict.is_(True)).label("conflict_declared"),
     _any(_hold).label("has_holds"),
@@ -209,6 +213,7 @@ class FileView:
     proposal: ProposalView | None
     answers: dict[str, Answer]
     duplicates: list[str]
+    court_cases: list[str]
     documents: list[sa.Row] = field(default_factory=list)
 
     @property
@@ -232,7 +237,8 @@ def read_file(reference: str) -> FileView | None:
         requests=[RequestView(id_, department, question, _day(due_on), _moment(answered_at), answer)
                   for id_, department, question, due_on, answered_at, answer in sorted(case.requests or ())],
         ticket=_ticket_of(case.ticket),
-        duplicates=[reference for _id, reference in sorted(case.duplicates or ())],
+        duplicates=sorted({reference for _id, reference, _court in case.duplicates or ()}),
+        court_cases=sorted({reference for _id, reference, court in case.duplicates or () if court}),
     )
     if case.has_documents:
         view.documents = connection.execute(_DOCUMENTS, {"case_id": case.id}).all()

@@ -14,12 +14,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mediator_plugin import state
-from mediator_plugin.cases import documents, timeline
+from mediator_plugin.cases import deadlines, documents, timeline
 from mediator_plugin.cases.models import Case, ConflictDeclaration, Extension, ObservationRequest
 from mediator_plugin.cases.notices import send_letter
-from mediator_plugin.cases.services import _end
+from mediator_plugin.cases.services import end_mediation, reach_outcome
 from mediator_plugin.cases.workflow import State, check
-from mediator_plugin.core.calendar import add_calendar_days, add_working_days, paris_date
+from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, MissingField, NotAllowed
 from mediator_plugin.core.outbox import OutboxKind, enqueue
@@ -37,12 +37,10 @@ def declare_interests(case: Case, actor: Identity, *, has_conflict: bool,
     if has_conflict and not circumstances:
         raise MissingField(_("Describe the circumstances that could affect your impartiality."),
                            field="circumstances")
-    today = paris_date(utcnow())
     declaration = ConflictDeclaration(
         case_id=case.id, declared_by=actor.name, declared_at=utcnow(), has_conflict=has_conflict,
         circumstances=circumstances,
-        objection_until=add_calendar_days(today, state().charter.deadlines["coi_objection_days"])
-        if has_conflict else None,
+        objection_until=deadlines.objection_until_from(deadlines.today()) if has_conflict else None,
     )
     db.session.add(declaration)
     timeline.log(case, actor, "interests_declared", has_conflict=has_conflict,
@@ -74,12 +72,12 @@ def record_objection(case: Case, actor: Identity, *, party: str) -> None:
     ).scalars().first()
     if declaration is None:
         raise InvalidTransition(_("No conflict of interest was declared on this file."))
-    if paris_date(utcnow()) > declaration.objection_until:
+    if deadlines.today() > declaration.objection_until:
         raise DeadlinePassed(_("The time to object ended on %(until)s.", until=fr_date(declaration.objection_until)))
     if party not in ("consumer", "company"):
         raise MissingField(_("Say which party objects."), field="party")
     declaration.objected_by, declaration.objected_at = party, utcnow()
-    _end(case, actor, State.COI_OBJECTION, summary=state().charter.label("interruption", "COI_OBJECTION"), note="")
+    end_mediation(case, actor, State.COI_OBJECTION, note="")
 
 
 def request_observations(case: Case, actor: Identity, *, department: str, question: str,
@@ -91,8 +89,8 @@ def request_observations(case: Case, actor: Identity, *, department: str, questi
         raise MissingField(_("Unknown department."), field="department")
     if not question.strip():
         raise MissingField(_("Write the question to the department."), field="question")
-    today = paris_date(utcnow())
-    due_on = due_on or add_working_days(today, state().charter.deadlines["company_reply_working_days"])
+    today = deadlines.today()
+    due_on = due_on or deadlines.observations_due_from(today)
     if due_on <= today:
         raise MissingField(_("The deadline must be after today."), field="due_on")
     request = ObservationRequest(case_id=case.id, department=department, question=question.strip(),
@@ -171,12 +169,7 @@ def extend_deadline(case: Case, actor: Identity, *, reason_category: str, justif
         raise MissingField(_("Choose why the dispute is complex."), field="reason_category")
     if not justification.strip():
         raise MissingField(_("Explain why the dispute is complex."), field="justification")
-    today = paris_date(utcnow())
-    if today > case.outcome_due:
-        raise DeadlinePassed(_("The mediation had to end on %(due)s: an extension must be decided before that day.",
-                               due=fr_date(case.outcome_due)))
-    if new_due <= case.outcome_due:
-        raise MissingField(_("The new date must be after %(due)s.", due=fr_date(case.outcome_due)), field="new_due")
+    deadlines.check_extension(case.outcome_due, new_due, deadlines.today())
     extension = Extension(case_id=case.id, decided_at=utcnow(), decided_by=actor.name,
                           reason_category=reason_category, justification=justification.strip(),
                           previous_due=case.outcome_due, new_due=new_due)
@@ -191,11 +184,15 @@ def extend_deadline(case: Case, actor: Identity, *, reason_category: str, justif
 
 
 def record_agreement(case: Case, actor: Identity, *, text: str) -> None:
-    """The parties settled during the mediation (R-STATS-3 ``AMICABLE_AGREEMENT``)."""
+    """The parties settled during the mediation (R-STATS-3 ``AMICABLE_AGREEMENT``): the mediation ends today,
+    and both parties receive the terms with the date it ended (R-PRESC-2); the implementation follow-up comes
+    after."""
     check("record_agreement", case.state, actor)
     if not text.strip():
         raise MissingField(_("Write the terms of the agreement."), field="text")
     case.agreement_text, case.resolution_mode = text.strip(), "agreement"
-    case.state = State.AGREEMENT
+    reach_outcome(case, State.AGREEMENT, ended_at=utcnow(), outcome="AMICABLE_AGREEMENT")
     timeline.log(case, actor, "agreement")
+    send_letter(case, "agreement", actor, fields={"ended_on": fr_date(paris_date(case.ended_at)),
+                                                 "agreement_terms": case.agreement_text})
 

@@ -63,9 +63,14 @@ def _blocks(text: str, style) -> list[Paragraph]:
     return [Paragraph(pdf_text(block), style) for block in blocks if block.strip()]
 
 
-def _letterhead(mediator: dict) -> list:
+def _blocks_of(paragraphs: list[str], style) -> list[Paragraph]:
+    """The letter's paragraphs, without those that came out empty."""
+    return [Paragraph(pdf_text(p), style) for p in paragraphs if p.strip()]
+
+
+def _letterhead(mediator: dict, website: str) -> list:
     st = stylesheet()
-    contact = f"{mediator['email']} · {mediator['website']}"
+    contact = f"{mediator['email']} · {website}"
     return [
         Paragraph(pdf_text(mediator["mediator_name"]),
                   st["strong"].clone("letterhead", fontSize=13, leading=17, textColor=ACCENT, spaceAfter=1)),
@@ -92,13 +97,13 @@ def _labelled(label: str, value: str) -> str:
     return f"<b>{pdf_text(label + ' :')}</b> {pdf_text(value)}"
 
 
-def _heading(title: str, reference: str, mediator: dict, recipient: dict, today: date) -> list:
+def _heading(title: str, reference: str, mediator: dict, website: str, recipient: dict, today: date) -> list:
     """Letterhead, place and date, recipient, subject and reference, salutation."""
     st = stylesheet()
     place = _place(mediator["postal_address"])
     dated = f"{place}, le {fr_date(today)}" if place else f"Le {fr_date(today)}"
     return [
-        *_letterhead(mediator),
+        *_letterhead(mediator, website),
         Paragraph(pdf_text(dated), st["right"].clone("dated", spaceAfter=14)),
         *_recipient(recipient),
         Paragraph(_labelled("Objet", title), st["left"].clone("subject", spaceAfter=2)),
@@ -125,13 +130,15 @@ def _signature(mediator: dict, signed_by: str | None) -> KeepTogether:
 
 
 def render_letter(kind: str, *, charter: Charter, fields: dict[str, str], recipient: dict, today: date,
-                  sections: list[tuple[str, str]] | None = None, signed_by: str | None = None) -> bytes:
-    """The ``kind`` letter (seizure, rejection, proposal, extension, closure) as PDF bytes.
+                  website: str, sections: list[tuple[str, str]] | None = None, signed_by: str | None = None) -> bytes:
+    """The ``kind`` letter (seizure, rejection, proposal, extension, agreement, closure) as PDF bytes.
 
     ``fields`` fill the charter's placeholders (``reference`` is always needed); ``today``,
     ``company_name`` and ``mediator_name`` default from the date and the charter. ``recipient`` has
-    ``name``, ``address`` (several lines, or "") and ``email``. ``sections`` (heading, text) hold the
-    reasoned opinion and are required for, and only allowed in, the proposal letter.
+    ``name``, ``address`` (several lines, or "") and ``email``. ``website`` is the public address the
+    letterhead gives (the ``base_url`` setting). ``sections`` (heading, text) hold the reasoned opinion
+    and are required for, and only allowed in, the proposal letter. A paragraph that comes out empty
+    (a field with nothing to say in this case) is left out.
     """
     letter = charter.letters[kind]
     if (kind == "proposal") != bool(sections):
@@ -144,14 +151,14 @@ def render_letter(kind: str, *, charter: Charter, fields: dict[str, str], recipi
     paragraphs, closing = letter_texts(kind, charter, values)
 
     st = stylesheet()
-    story = _heading(letter["title"], values["reference"], mediator, recipient, today)
-    story += [Paragraph(pdf_text(p), st["body"]) for p in paragraphs]
+    story = _heading(letter["title"], values["reference"], mediator, website, recipient, today)
+    story += _blocks_of(paragraphs, st["body"])
     for heading, text in sections or []:
         story.append(Paragraph(pdf_text(heading), st["heading"]))
         story += _blocks(text, st["body"])
     if sections:
         story.append(Spacer(1, 6))
-    story += [Paragraph(pdf_text(p), st["body"]) for p in closing]
+    story += _blocks_of(closing, st["body"])
     story.append(_signature(mediator, signed_by))
     return render_pdf(story, title=f"{letter['title']} — {values['reference']}",
                       author=mediator["mediator_name"],

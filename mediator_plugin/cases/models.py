@@ -1,16 +1,21 @@
 """The mediator's file (``Case``) and everything attached to it.
 
 Every legally meaningful moment has its own column (R-DEADLINE-5), so durations and deadlines
-are computed in SQL; ``received_at`` and ``closed_at`` are the seizure and end dates that suspend
-and restart prescription (R-PRESC-1).
+are computed in SQL. ``received_at`` (the seizure) and ``ended_at`` (the end of the mediation: its
+outcome, an interruption or a refusal) suspend and restart prescription (R-PRESC-1, R-PRESC-2): once
+set, neither changes except through :func:`mediator_plugin.cases.services.correct_receipt_date`, with
+its reason in the history. ``closed_at`` is when the team closed the file, after any implementation
+follow-up.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from mediator_plugin.core.db import UTCDateTime, db, utcnow
+from mediator_plugin.core.text import match_key, number_key
 
 
 class Case(db.Model):
@@ -31,6 +36,7 @@ class Case(db.Model):
     cross_border: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     party_type: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="consumer")
     first_written_complaint_on = mapped_column(sa.Date)
+    last_written_complaint_on = mapped_column(sa.Date)
     court_case_declared: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     assigned_to: Mapped[str | None] = mapped_column(sa.String(200))
 
@@ -41,6 +47,7 @@ class Case(db.Model):
     notified_at = mapped_column(UTCDateTime)
     rejection_due = mapped_column(sa.Date)
     outcome_due = mapped_column(sa.Date, index=True)
+    ended_at = mapped_column(UTCDateTime)
     closed_at = mapped_column(UTCDateTime, index=True)
 
     inadmissibility_ground: Mapped[str | None] = mapped_column(sa.String(48))
@@ -78,6 +85,21 @@ class Case(db.Model):
         return next((p for p in self.parties if p.role == role), None)
 
 
+class LegalDateChanged(Exception):
+    """The date of seizure or of the end of a mediation was about to change outside its correction service."""
+
+
+@event.listens_for(Case, "before_update")
+def _legal_dates_hold(_mapper, _connection, case: Case) -> None:
+    # R-PRESC-1: these dates suspend and restart prescription; a correction goes through its own service.
+    changes = inspect(case).attrs
+    if any(value is not None for value in changes.ended_at.history.deleted):
+        raise LegalDateChanged(f"the end of mediation {case.reference} is recorded and cannot change")
+    if any(value is not None for value in changes.received_at.history.deleted) \
+            and not case.__dict__.get("_receipt_correction"):
+        raise LegalDateChanged(f"the receipt of {case.reference} changes only through correct_receipt_date")
+
+
 class ReferenceCounter(db.Model):
     """Last sequence number given per year of receipt."""
 
@@ -100,8 +122,20 @@ class Party(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     postal_address: Mapped[str | None] = mapped_column(sa.Text)
     postcode: Mapped[str | None] = mapped_column(sa.String(12))
+    customer_number: Mapped[str | None] = mapped_column(sa.String(60), index=True)
+    # The name without accents, case or extra spaces (core.text.match_key): the duplicate check compares it.
+    name_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     case = relationship("Case", back_populates="parties")
     representatives = relationship("Representative", cascade="all, delete-orphan")
+
+    @validates("name")
+    def _keep_name_key(self, _key, name):
+        self.name_key = match_key(name)
+        return name
+
+    @validates("customer_number")
+    def _normalise_number(self, _key, number):
+        return number_key(number)
 
     # Searches and the duplicate check compare e-mails whatever their case (migration 0003).
     __table_args__ = (sa.UniqueConstraint("case_id", "role"), sa.Index("ix_parties_email_lower", sa.func.lower(email)))

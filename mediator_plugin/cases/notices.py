@@ -54,6 +54,7 @@ def send_letter(case: Case, kind: str, actor: Identity, *, fields: dict[str, str
         if party is None or not (party.email or party.postal_address):
             raise MissingField(_no_contact_message(role))
         pdf = render_letter(kind, charter=charter, fields=all_fields, today=paris_date(utcnow()),
+                            website=state().settings["base_url"],
                             recipient={"name": party.name, "address": party.postal_address or "",
                                        "email": party.email or ""},
                             sections=sections, signed_by=signed_by)

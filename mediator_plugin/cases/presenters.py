@@ -1,15 +1,13 @@
-"""Turning a file's records into what the team reads: timeline sentences and the deadlines panel."""
+"""Turning a file's records into what the team reads: timeline sentences, labels, the file list's cells."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from mediator_plugin import state
-from mediator_plugin.cases.models import Case, TimelineEvent
-from mediator_plugin.cases.workflow import AWAITING_ANSWERS, BEFORE_ADMISSION, CLOCK_RUNNING, state_label
-from mediator_plugin.core.calendar import DeadlineState, deadline_state, paris_date
-from mediator_plugin.core.db import utcnow
+from mediator_plugin.cases.models import TimelineEvent
+from mediator_plugin.cases.workflow import state_label
+from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.i18n import N_
 from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.pdf import fr_date
@@ -31,12 +29,24 @@ _SENTENCES = {
     "filed_online": lambda d: _("Request filed online. What happened: “%(facts)s” — What the consumer asks for: "
                                 "“%(asked)s”", facts=d.get("what_happened"), asked=d.get("what_asked")),
     "possible_duplicate": lambda d: _("Possible duplicate: the same consumer has the files %(refs)s.",
-                                      refs=", ".join(d.get("references", []))),
+                                      refs=", ".join(d.get("references", [])))
+    + (" " + _("A court case was declared on %(refs)s: ground 3 may apply.", refs=", ".join(d["court_cases"]))
+       if d.get("court_cases") else ""),
     "classified": lambda d: _("Classification changed."),
     "documents_requested": lambda d: _("Documents requested from the consumer: %(missing)s",
                                        missing=d.get("missing")),
-    "complete": lambda d: _("File complete; a refusal must be notified by %(due)s.",
-                            due=_day(d.get("rejection_due"))),
+    "complete": lambda d: _("File complete on %(day)s; a refusal must be notified by %(due)s.",
+                            day=_day(d.get("complete_on")), due=_day(d.get("rejection_due"))),
+    "receipt_corrected": lambda d: _("Date of receipt corrected from %(old)s to %(new)s: %(why)s",
+                                     old=_day(d.get("previous")), new=_day(d.get("received_on")), why=d.get("why")),
+    "party_type_set": lambda d: _("Party type changed from “%(old)s” to “%(new)s”: %(why)s",
+                                  old=party_type_label(d.get("previous")), new=party_type_label(d.get("party_type")),
+                                  why=d.get("why")),
+    "answers_superseded": lambda d: _("The answers given to version %(v)s (%(answers)s) are kept in the history; "
+                                      "the corrected proposal is answered afresh.", v=d.get("version"),
+                                      answers=superseded_answers(d.get("superseded_answers") or {})),
+    "rejection_alert": lambda d: _("Alert: the request has been waiting for %(days)s days; a refusal must be "
+                                   "notified by %(due)s.", days=d.get("alert_day"), due=_day(d.get("rejection_due"))),
     "inadmissible": lambda d: _("Declared inadmissible: %(ground)s.",
                                 ground=state().charter.label("ground", d["ground"])),
     "interests_declared": lambda d: (_("Conflict of interest declared; the parties may object until %(until)s.",
@@ -72,6 +82,13 @@ _SENTENCES = {
     "representative_added": lambda d: _("Representative recorded: %(name)s.", name=d.get("name")),
     "note": lambda d: _("Note: %(text)s", text=d.get("text")),
 }
+
+
+def superseded_answers(answers: dict) -> str:
+    """"consumer: accepted on 3 March 2026; company: refused on …" for a history line."""
+    who = {"consumer": _("consumer"), "company": _("company")}
+    return "; ".join(_("%(party)s: %(answer)s on %(on)s", party=who.get(party, party), answer=answer_label(answer),
+                       on=_day(on)) for party, (answer, on) in sorted(answers.items()))
 
 
 def answer_label(code: str | None) -> str:
@@ -136,38 +153,3 @@ def file_list_rows(rows, state_labels) -> list[tuple[str, str, str, str, str]]:
     """
     return [(row.reference, state_labels[row.state], row.subject, fr_date(paris_date(row.received_at)),
              fr_date(row.outcome_due) if row.outcome_due else "") for row in rows]
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """One deadline of the file, with its legal basis and how it stands today."""
-
-    label: str
-    due: date
-    basis: str
-    status: DeadlineState
-
-
-def deadlines(case: Case, *, acceptance_deadline: date | None, open_requests) -> list[Deadline]:
-    """The deadlines that apply in the file's current state."""
-    charter = state().charter
-    today = paris_date(utcnow())
-    warn = charter.deadlines["outcome_warning_days_left"]
-    result = []
-    if case.state in BEFORE_ADMISSION and case.rejection_due:
-        result.append(Deadline(_("Notify a refusal"), case.rejection_due,
-                               _("Consumer Code L612-2: within three weeks of receiving the complete file"),
-                               deadline_state(case.rejection_due, today, warn_days_left=7)))
-    if case.state in CLOCK_RUNNING and case.outcome_due:
-        result.append(Deadline(_("End of the mediation"), case.outcome_due,
-                               _("Consumer Code R612-5: 90 days from the notice of seizure, unless extended"),
-                               deadline_state(case.outcome_due, today, warn_days_left=warn)))
-    if case.state in AWAITING_ANSWERS and acceptance_deadline:
-        result.append(Deadline(_("Parties' answers to the proposal"), acceptance_deadline,
-                               _("Consumer Code R612-4: deadline set by the mediator"),
-                               deadline_state(acceptance_deadline, today, warn_days_left=3)))
-    for request in open_requests:
-        result.append(Deadline(_("Observations of %(dept)s", dept=_department(request.department)), request.due_on,
-                               _("Charter: %(n)s working days", n=charter.deadlines["company_reply_working_days"]),
-                               deadline_state(request.due_on, today, warn_days_left=3)))
-    return result

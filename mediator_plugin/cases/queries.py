@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from mediator_plugin.cases import deadlines
 from mediator_plugin.cases.models import Case, ObservationRequest, Party, TicketCopy
 from mediator_plugin.cases.workflow import BEFORE_ADMISSION, CLOCK_RUNNING, INSTRUCTING, OPEN
 from mediator_plugin.core.calendar import paris_date
@@ -216,9 +217,4 @@ def dashboard(identity_sub: str) -> dict:
 
 def _with_next_reminder(row) -> dict:
     """A late request and what the jobs will do next: the date of the next reminder, or the escalation."""
-    from mediator_plugin import state
-
-    offsets = state().charter.deadlines["reminder_offsets_days"]
-    sent = row.reminders_sent
-    next_on = row.due_on + timedelta(days=offsets[sent]) if sent < len(offsets) else None
-    return {**row._asdict(), "next_reminder_on": next_on}
+    return {**row._asdict(), "next_reminder_on": deadlines.next_reminder_on(row.due_on, row.reminders_sent)}

@@ -7,14 +7,14 @@ outbox dedupe key).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from mediator_plugin import state
-from mediator_plugin.cases import timeline
+from mediator_plugin.cases import deadlines, timeline
 from mediator_plugin.cases.models import Case, ObservationRequest
 from mediator_plugin.cases.presenters import department_label
 from mediator_plugin.cases.workflow import CLOCK_RUNNING
@@ -33,7 +33,6 @@ def send_due_reminders(now: datetime) -> int:
     if not try_transaction_lock("reminders"):
         return 0  # another host is scanning; what it queues is committed with its counts
     today = paris_date(now)
-    offsets = state().charter.deadlines["reminder_offsets_days"]
     queued = 0
     # Only files still being examined: an ended mediation chases no department.
     late = db.session.execute(sa.select(ObservationRequest).join(Case, Case.id == ObservationRequest.case_id).where(
@@ -42,8 +41,9 @@ def send_due_reminders(now: datetime) -> int:
     for request in late:
         case = db.session.get(Case, request.case_id)
         sent = request.reminders_sent
-        if sent < len(offsets):
-            if today < request.due_on + timedelta(days=offsets[sent]):
+        remind_on = deadlines.next_reminder_on(request.due_on, sent)
+        if remind_on is not None:
+            if today < remind_on:
                 continue
             enqueue(OutboxKind.MAIL, f"reminder:{request.id}:{sent}", {
                 "to_department": request.department,

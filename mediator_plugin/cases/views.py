@@ -10,13 +10,23 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from mediator_plugin import state
 from mediator_plugin.cases import previews, queries
 from mediator_plugin.cases.actions import ACTIONS, success_message
+from mediator_plugin.cases.admissibility import file_hints
 from mediator_plugin.cases.deliveries import undelivered_mails
 from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.file_view import read_file
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
 from mediator_plugin.cases.models import Case, Document
-from mediator_plugin.cases.presenters import deadlines, describe, file_list_rows
-from mediator_plugin.cases.workflow import INTERRUPTED, STATE_LABELS, State, allowed_actions, check, state_label
+from mediator_plugin.cases.presenters import department_label, describe, file_list_rows
+from mediator_plugin.cases.schedule import file_deadlines, next_step, status_words
+from mediator_plugin.cases.workflow import (
+    BEFORE_ADMISSION,
+    INTERRUPTED,
+    STATE_LABELS,
+    State,
+    allowed_actions,
+    check,
+    state_label,
+)
 from mediator_plugin.core import audit
 from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.db import autocommit_reads, db
@@ -99,8 +109,11 @@ def _file_page(reference: str, *, error: MediationError | None = None, status: i
         proposal=view.proposal, answers=view.answers, sections=SECTIONS,
         section_titles=section_titles() if view.proposal else {},
         requests=view.requests, open_requests=open_requests, conflict_declared=case.conflict_declared,
-        deadlines=deadlines(case, acceptance_deadline=view.proposal.acceptance_deadline if view.proposal else None,
-                            open_requests=open_requests),
+        deadlines=file_deadlines(case, acceptance_deadline=view.proposal.acceptance_deadline if view.proposal
+                                 else None, open_requests=open_requests, department_label=department_label),
+        next_step=next_step(case, proposal=view.proposal, open_requests=open_requests, events=view.events),
+        deadline_words=status_words(),
+        ground_hints=file_hints(view) if case.state in BEFORE_ADMISSION else [],
         duplicates=view.duplicates,
         interruptions=[c for c in state().charter.rules["interruptions"] if c["code"] in INTERRUPTED
                        and c["code"] != State.COI_OBJECTION],

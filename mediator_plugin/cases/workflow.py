@@ -35,6 +35,7 @@ class State(enum.StrEnum):
     CLOSED = "CLOSED"
     WITHDRAWN_BY_CONSUMER = "WITHDRAWN_BY_CONSUMER"
     COMPANY_DECLINED = "COMPANY_DECLINED"
+    COMPANY_NO_REPLY = "COMPANY_NO_REPLY"
     COURT_SEIZED = "COURT_SEIZED"
     COI_OBJECTION = "COI_OBJECTION"
     UNREACHABLE = "UNREACHABLE"
@@ -45,8 +46,8 @@ INSTRUCTING = frozenset({State.ADMITTED, State.INSTRUCTION, State.AWAITING_COMPA
 AWAITING_ANSWERS = frozenset({State.PROPOSAL_ISSUED, State.AWAITING_RESPONSES})
 # The 90-day clock runs from the notification until an outcome is reached (R-DEADLINE-3).
 CLOCK_RUNNING = INSTRUCTING | AWAITING_ANSWERS
-INTERRUPTED = frozenset({State.WITHDRAWN_BY_CONSUMER, State.COMPANY_DECLINED, State.COURT_SEIZED,
-                         State.COI_OBJECTION, State.UNREACHABLE})
+INTERRUPTED = frozenset({State.WITHDRAWN_BY_CONSUMER, State.COMPANY_DECLINED, State.COMPANY_NO_REPLY,
+                         State.COURT_SEIZED, State.COI_OBJECTION, State.UNREACHABLE})
 OUTCOME_REACHED = frozenset({State.AGREEMENT, State.ACCEPTED, State.REFUSED_BY_CONSUMER,
                              State.REFUSED_BY_COMPANY, State.NO_RESPONSE, State.IMPLEMENTATION_TRACKING})
 ENDED = frozenset({State.INADMISSIBLE, State.CLOSED}) | INTERRUPTED
@@ -88,6 +89,18 @@ TRANSITIONS: dict[str, Transition] = {
     # The team's notebook stays open after the end: follow-ups of an implementation, a late call.
     "add_note": Transition(frozenset(State), Permission.CASE_WRITE),
 }
+
+
+def result_of_answers(given: Mapping[str, str]) -> State:
+    """Where both parties' answers to a proposal lead (R-STATS-4): a refusal by the company first, then by the
+    consumer, then a missing answer (its own result, R-INFO-2); both accepted otherwise."""
+    if given["company"] == "refused":
+        return State.REFUSED_BY_COMPANY
+    if given["consumer"] == "refused":
+        return State.REFUSED_BY_CONSUMER
+    if "no_answer" in given.values():
+        return State.NO_RESPONSE
+    return State.ACCEPTED
 
 
 def allowed_actions(state: str, identity: Identity) -> list[str]:
@@ -136,6 +149,7 @@ _STATE_LABELS = {
     State.CLOSED: N_("Closed"),
     State.WITHDRAWN_BY_CONSUMER: N_("Withdrawn by the consumer"),
     State.COMPANY_DECLINED: N_("Declined by the company"),
+    State.COMPANY_NO_REPLY: N_("No reply from the company"),
     State.COURT_SEIZED: N_("Court seized"),
     State.COI_OBJECTION: N_("Ended by an objection (conflict of interest)"),
     State.UNREACHABLE: N_("Consumer unreachable"),

@@ -35,21 +35,46 @@ OUTCOMES = (
     "AMICABLE_AGREEMENT",
 )
 # R-FLOW-1 terminal interruption states.
-INTERRUPTIONS = ("WITHDRAWN_BY_CONSUMER", "COMPANY_DECLINED", "COURT_SEIZED", "COI_OBJECTION", "UNREACHABLE")
+# COMPANY_NO_REPLY: the company did not answer in time whether it takes part (R-FUTURE-1), apart from a refusal.
+INTERRUPTIONS = ("WITHDRAWN_BY_CONSUMER", "COMPANY_DECLINED", "COMPANY_NO_REPLY", "COURT_SEIZED", "COI_OBJECTION",
+                 "UNREACHABLE")
 # R-INFO-1, R-INFO-4, R-DEADLINE-4, R-PRESC-2: what each letter must say.
 REQUIRED_MENTIONS = {
     "seizure": {"withdraw", "prescription", "outcome_deadline"},
-    "rejection": {"rejection_ground", "rejection_next_steps"},
+    "rejection": {"rejection_ground", "rejection_next_steps", "rejection_clock"},
     "proposal": {"free_to_accept", "court_remains_open", "may_differ_from_judge", "acceptance_effect",
                  "acceptance_deadline"},
     "extension": {"extension_reason", "extension_new_date"},
+    "agreement": {"closure_date"},
     "closure": {"closure_date"},
 }
 # Fields a letter may use, besides its mentions.
 LETTER_FIELDS = {
     "reference", "today", "consumer_name", "company_name", "mediator_name", "received_on", "notified_on",
-    "outcome_due", "ground_label", "sub_reason_label", "next_steps", "acceptance_deadline", "extension_reason",
-    "previous_due", "new_due", "closed_on", "closure_summary",
+    "outcome_due", "ground_label", "next_steps", "rejection_clock_start", "acceptance_deadline", "correction_notice",
+    "extension_reason", "previous_due", "new_due", "ended_on", "agreement_terms", "closure_summary",
+    "closure_answers", "closure_reasons",
+}
+# Fields a ground's next steps may name (R-ADM-5: where to go instead, e.g. the sector mediator, R-SCOPE-3).
+NEXT_STEPS_FIELDS = {"company_name", "sector_mediator"}
+# The sentences the code puts together into letter fields, with the fields each may use.
+TEXT_FIELDS = {
+    "rejection_clock_receipt": {"received_on"},
+    "rejection_clock_complete_file": {"complete_on"},
+    "correction": {"previous_on", "correction_reason"},
+}
+CLOSURE_TEXT_FIELDS = {
+    "accepted": {"proposal_on"},
+    "refused_by_company": {"proposal_on", "company_name"},
+    "refused_by_consumer": {"proposal_on"},
+    "no_response": {"proposal_on", "acceptance_deadline"},
+    "agreement": {"ended_on", "agreement_terms"},
+    "interrupted": {"cause"},
+    "answers": {"consumer_answer", "company_answer", "company_name"},
+    "accepted_on": {"day"},
+    "refused_on": {"day"},
+    "no_answer": set(),
+    "company_reasons": {"company_name", "reason_category", "reason"},
 }
 
 
@@ -62,8 +87,21 @@ class _Labelled(Schema):
     label = fields.String(required=True, validate=validate.Length(min=1))
 
 
+def _names(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _uses_only(allowed: set[str]):
+    def check(template: str):
+        unknown = _names(template) - allowed
+        if unknown:
+            raise ValidationError(f"unknown field(s) {', '.join(sorted(unknown))}")
+    return check
+
+
 class _Ground(_Labelled):
-    next_steps = fields.String(required=True, validate=validate.Length(min=1))
+    # Specific to the ground (R-ADM-5): a refusal on ground 3 must not send the consumer to another mediator.
+    next_steps = fields.String(required=True, validate=[validate.Length(min=1), _uses_only(NEXT_STEPS_FIELDS)])
     sub_reasons = fields.List(fields.Nested(_Labelled), load_default=list)
 
 
@@ -86,6 +124,15 @@ class _Deadlines(Schema):
     reminder_offsets_days = fields.List(fields.Integer(validate=validate.Range(0, 60)), required=True)
     acceptance_days = fields.Integer(required=True, validate=validate.Range(1, 60))
     coi_objection_days = fields.Integer(required=True, validate=validate.Range(1, 30))
+    rejection_clock_from = fields.String(required=True, validate=validate.OneOf(["receipt", "complete_file"]))
+    party_reply_days = fields.Integer(required=True, validate=validate.Range(1, 60))
+    implementation_followup_days = fields.Integer(required=True, validate=validate.Range(1, 180))
+    closure_letter_days = fields.Integer(required=True, validate=validate.Range(1, 30))
+
+    @validates_schema
+    def _alerts_inside_the_period(self, data, **_):
+        if any(day >= data["rejection_days"] for day in data["rejection_alert_days"]):
+            raise ValidationError("rejection_alert_days must fall before rejection_days")
 
 
 class _Scope(Schema):
@@ -93,7 +140,6 @@ class _Scope(Schema):
     statutory_party_types = fields.List(fields.String(), required=True)
     covered = fields.String(required=True)
     excluded = fields.String(required=True)
-    sector_mediator = fields.String(required=True)
     complaint_limit_from = fields.String(required=True, validate=validate.OneOf(["first", "last"]))
     complaint_limit_inclusive = fields.Boolean(required=True)
     unanswered_complaint_months = fields.Integer(required=True, validate=validate.Range(1, 12))
@@ -115,6 +161,7 @@ class _Rules(Schema):
     grounds = fields.List(fields.Nested(_Ground), required=True, validate=_codes_exactly(LEGAL_GROUNDS))
     outcomes = fields.List(fields.Nested(_Labelled), required=True, validate=_codes_exactly(OUTCOMES))
     interruptions = fields.List(fields.Nested(_Labelled), required=True, validate=_codes_exactly(INTERRUPTIONS))
+    company_refusal_reasons = fields.List(fields.Nested(_Labelled), required=True, validate=validate.Length(min=1))
     categories = fields.List(fields.Nested(_Category), required=True, validate=validate.Length(min=1))
 
 
@@ -126,10 +173,23 @@ class _Letter(Schema):
     mentions = fields.List(fields.String(), required=True)
 
 
+def _texts_schema(expected: dict[str, set[str]], name: str, nested: dict | None = None) -> type[Schema]:
+    """A schema requiring every sentence of ``expected``, each using only its own fields."""
+    attributes = {key: fields.String(required=True, validate=[validate.Length(min=1), _uses_only(allowed)])
+                  for key, allowed in expected.items()}
+    attributes |= nested or {}
+    return Schema.from_dict(attributes, name=name)
+
+
+_ClosureTexts = _texts_schema(CLOSURE_TEXT_FIELDS, "ClosureTexts")
+_Texts = _texts_schema(TEXT_FIELDS, "Texts", {"closure": fields.Nested(_ClosureTexts, required=True)})
+
+
 class _Letters(Schema):
     mentions = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(min=1)), required=True)
     letters = fields.Dict(keys=fields.String(validate=validate.OneOf(list(REQUIRED_MENTIONS))),
                           values=fields.Nested(_Letter), required=True)
+    texts = fields.Nested(_Texts, required=True)
 
     @validates_schema
     def _mentions_present(self, data, **_):
@@ -142,7 +202,7 @@ class _Letters(Schema):
                 raise ValidationError(f"letter '{kind}' lacks the mandatory mention(s) {', '.join(sorted(missing))}")
             used = set()
             for paragraph in letter["paragraphs"] + letter["closing_paragraphs"]:
-                used |= {name for _, name, _, _ in string.Formatter().parse(paragraph) if name}
+                used |= _names(paragraph)
             for mention in letter["mentions"]:
                 if mention not in data["mentions"]:
                     raise ValidationError(f"letter '{kind}' names an unknown mention '{mention}'")
@@ -174,7 +234,6 @@ class _Mediator(Schema):
     mediator_title = fields.String(required=True)
     postal_address = fields.String(required=True)
     email = fields.Email(required=True)
-    website = fields.String(required=True)
     appointment = fields.String(required=True)
     languages = fields.String(required=True)
     # The public page (R614-1, CECMC D01). Empty strings load; publication refuses them (missing_r614_items).
@@ -188,8 +247,11 @@ class _Mediator(Schema):
     eu_link_url = fields.String(required=True, validate=_not_odr_platform)
     process = fields.List(fields.String(), required=True)
     rights = fields.List(fields.String(), required=True)
-    # GDPR Art. 13 notice of the online form (R-GDPR-1).
-    privacy_retention = fields.String(required=True)
+    # L612-1, R-SCOPE-3: the sector mediator the consumer may always turn to. Empty loads; publication refuses it.
+    sector_mediator_name = fields.String(required=True)
+    sector_mediator_address = fields.String(required=True)
+    sector_mediator_website = fields.String(required=True)
+    # GDPR Art. 13 notice of the online form (R-GDPR-1); the retention periods come from the settings.
     privacy_contact = fields.String(required=True)
 
 
@@ -202,6 +264,7 @@ class Charter:
     rules: dict
     letters: dict
     mentions: dict
+    texts: dict
     mediator: dict
     text: str
 
@@ -218,14 +281,21 @@ class Charter:
         return {g["code"]: g for g in self.rules["grounds"]}[code]
 
     def label(self, kind: str, code: str) -> str:
-        """French label of an outcome, interruption, ground or category code."""
+        """French label of an outcome, interruption, ground, company refusal reason or category code."""
         table = {
             "outcome": self.rules["outcomes"],
             "interruption": self.rules["interruptions"],
             "ground": self.rules["grounds"],
+            "company_refusal": self.rules["company_refusal_reasons"],
             "category": self.categories_flat(),
         }[kind]
         return {item["code"]: item["label"] for item in table}[code]
+
+    def sector_mediator(self) -> str:
+        """The sector mediator's identity on one line: name, address, website (R-SCOPE-3)."""
+        m = self.mediator
+        return ", ".join(part for part in (m["sector_mediator_name"], m["sector_mediator_address"],
+                                           m["sector_mediator_website"]) if part.strip())
 
     def categories_flat(self) -> list[dict]:
         """Both levels of the taxonomy in one list (each child carries its parent's code)."""
@@ -271,6 +341,7 @@ def load_charter(directory: Path | None = None) -> Charter:
         rules=rules,
         letters=letters["letters"],
         mentions=letters["mentions"],
+        texts=letters["texts"],
         mediator=mediator,
         text=raw["charte.md"],
     )

@@ -1,4 +1,4 @@
-"""One pass of the periodic work (``mediator jobs``): sync, reminders, outbox delivery.
+"""One pass of the periodic work (``mediator jobs``): sync, reminders, refusal-deadline alerts, outbox delivery.
 
 Safe on several hosts at once against PostgreSQL: a sync holds its helpdesk's advisory lock, the
 reminders scan a transaction-level one, and outbox rows are taken with ``SKIP LOCKED``. Each run is
@@ -11,6 +11,7 @@ import logging
 import time
 
 from connectors.base import HelpdeskError
+from mediator_plugin.cases.alerts import send_rejection_alerts
 from mediator_plugin.cases.reminders import send_due_reminders
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.delivery import deliver_outbox
@@ -31,7 +32,7 @@ def run_jobs() -> dict:
     except Locked:
         log.info("jobs run skipped: another run holds the lock on this host", extra={"skipped": True})
         return {"skipped": "another run of the jobs is still working on this host", "sync": {}, "refreshed": {},
-                "errors": [], "reminders": 0, "outbox": {"sent": 0, "retried": 0, "failed": 0}}
+                "errors": [], "reminders": 0, "alerts": 0, "outbox": {"sent": 0, "retried": 0, "failed": 0}}
 
 
 def _run() -> dict:
@@ -47,6 +48,7 @@ def _run() -> dict:
                 db.session.rollback()
                 result["errors"].append(f"sync {vendor}: {type(exc).__name__}: {exc}"[:500])
         result["reminders"] = send_due_reminders(utcnow())
+        result["alerts"] = send_rejection_alerts(utcnow())
         delivered = deliver_outbox()
         result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}
     except Exception:

@@ -183,7 +183,7 @@ def render_pdf(story: list, *, title: str, author: str, subject: str, footer: st
     return buffer.getvalue()
 
 
-def _fit(text: str, width: float, font: str, size: float) -> str:
+def fit_text(text: str, width: float, font: str, size: float) -> str:
     """``text`` cut with "…" so that it fits in ``width`` points."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
@@ -201,7 +201,7 @@ def bar_chart(items: list[tuple[str, int]], width: float) -> Drawing:
     top = max((count for _, count in items), default=0) or 1
     for i, (label, count) in enumerate(items):
         y = drawing.height - (i + 1) * row
-        text = _fit(pdf_text(label, markup=False), width, font, size)
+        text = fit_text(pdf_text(label, markup=False), width, font, size)
         drawing.add(String(0, y + bar + 3, text, fontName=font, fontSize=size, fillColor=colors.black))
         length = room * count / top
         if length:

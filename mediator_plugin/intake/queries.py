@@ -14,9 +14,9 @@ def pending_count() -> int:
 
 
 def pending_items(limit: int = 200) -> list[IntakeItem]:
-    """Oldest first: the 21-day clock of the oldest request runs first."""
+    """Oldest request first: its three weeks to be refused run out first (L612-2)."""
     return list(db.session.execute(sa.select(IntakeItem).where(IntakeItem.state == "pending")
-                                   .order_by(IntakeItem.first_seen_at, IntakeItem.id).limit(limit)).scalars())
+                                   .order_by(IntakeItem.asked_at, IntakeItem.id).limit(limit)).scalars())
 
 
 def online_filings_of(items: list[IntakeItem]) -> dict[int, OnlineFiling]:

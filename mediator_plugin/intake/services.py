@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 
 from connectors.base import MediationLabel, TicketSnapshot
 from mediator_plugin.cases import documents, timeline
-from mediator_plugin.cases.models import Case, Party, TicketCopy
+from mediator_plugin.cases.duplicates import possible_duplicates
+from mediator_plugin.cases.models import Case, TicketCopy
 from mediator_plugin.cases.services import classify, create_case, queue_helpdesk_label
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
@@ -26,26 +27,26 @@ def complaint_dates(snapshot: TicketSnapshot) -> list[date]:
     return sorted({paris_date(c.created_at) for c in snapshot.comments if c.author_is_requester})
 
 
-# Built once: intake asks it of every ticket and filing it opens (the file page reads it with the file).
-_DUPLICATES = (sa.select(Case.reference).join(Party, Party.case_id == Case.id)
-               .where(Party.role == "consumer", sa.func.lower(Party.email) == sa.bindparam("email"),
-                      Case.id != sa.bindparam("exclude_case_id"))
-               .order_by(Case.id))
-
-
-def possible_duplicates(email: str, *, exclude_case_id: int | None = None) -> list[str]:
-    """References of other files of the same consumer, open or closed (R-ADM-6)."""
-    # Ids start at 1: excluding 0 excludes nothing.
-    return list(db.session.connection().execute(
-        _DUPLICATES, {"email": email.lower(), "exclude_case_id": exclude_case_id or 0}).scalars())
+def _flag_duplicates(case: Case, actor: Identity, *, ticket_number: str | None = None) -> None:
+    """Note on the new file the other files of the same consumer, and any declared court case (R-ADM-6)."""
+    consumer = case.party("consumer")
+    tickets = tuple(t for t in (case.ticket.ticket_id if case.ticket else None, ticket_number) if t)
+    found = possible_duplicates(email=consumer.email, name=consumer.name, customer_number=consumer.customer_number,
+                                ticket_ids=tickets, exclude_case_id=case.id)
+    if found:
+        timeline.log(case, actor, "possible_duplicate", references=[d.reference for d in found],
+                     court_cases=[d.reference for d in found if d.court_case],
+                     matched_on=sorted({what for d in found for what in d.matched_on}))
 
 
 def open_case(item: IntakeItem, actor: Identity, *, subcategory: str | None = None,
-              department: str | None = None) -> Case:
+              department: str | None = None, party_type: str | None = None, party_type_reason: str = "") -> Case:
     """Open the file of a pending intake item; refuse a second file for the same request.
 
-    A helpdesk request brings its ticket; an online filing brings the consumer's words, its documents,
-    the reference reserved when it was filed and, when it was linked, the helpdesk ticket.
+    A helpdesk request brings its ticket and the day the consumer asked on it (the receipt: the three weeks
+    of L612-2 run from it), and the party type the helpdesk marks; an online filing brings the consumer's
+    words, its documents, the reference reserved when it was filed and, when it was linked, the helpdesk
+    ticket. The team may correct the party type here, giving its reason (R-SCOPE-2).
     """
     if not actor.can(Permission.INTAKE_MANAGE):
         raise NotAllowed(_("Your role does not allow this action."))
@@ -58,16 +59,19 @@ def open_case(item: IntakeItem, actor: Identity, *, subcategory: str | None = No
             raise Duplicate(_("A file is already open for this ticket."))
         snapshot = TicketSnapshot.from_json(item.snapshot)
         dates = complaint_dates(snapshot)
-        duplicates = possible_duplicates(snapshot.requester_email)
-        case = create_case(actor=actor, channel="helpdesk", subject=snapshot.subject, received_at=item.first_seen_at,
+        case = create_case(actor=actor, channel="helpdesk", subject=snapshot.subject, received_at=item.asked_at,
                            consumer={"name": snapshot.requester_name, "email": snapshot.requester_email},
-                           first_written_complaint_on=dates[0] if dates else None)
+                           party_type="professional" if snapshot.requester_professional else "consumer",
+                           first_written_complaint_on=dates[0] if dates else None,
+                           last_written_complaint_on=dates[-1] if dates else None)
+        if snapshot.requester_professional:
+            timeline.log(case, actor, "party_type_set", party_type="professional", source=item.source)
         _copy_ticket(case, item, actor)
-        if duplicates:
-            timeline.log(case, actor, "possible_duplicate", references=duplicates)
+        _flag_duplicates(case, actor)
     item.state, item.case_id = "opened", case.id
-    if subcategory or department:
-        classify(case, actor, subcategory=subcategory or None, department=department or None)
+    if subcategory or department or party_type:
+        classify(case, actor, subcategory=subcategory or None, department=department or None,
+                 party_type=party_type or None, reason=party_type_reason)
     queue_helpdesk_label(case, MediationLabel.IN_PROGRESS)
     return case
 
@@ -98,14 +102,15 @@ def _open_online(item: IntakeItem, actor: Identity) -> Case:
     """The file of an online filing, under the reference the consumer was given when filing."""
     filing = db.session.execute(sa.select(OnlineFiling).where(OnlineFiling.intake_item_id == item.id)).scalar_one()
     data = item.snapshot
-    duplicates = possible_duplicates(data["email"])
-    case = create_case(actor=actor, channel="online", subject=item.subject, received_at=item.first_seen_at,
-                       reference=filing.reference, first_written_complaint_on=date.fromisoformat(
-                           data["first_complaint_on"]),
+    first_complaint = date.fromisoformat(data["first_complaint_on"]) if data.get("first_complaint_on") else None
+    case = create_case(actor=actor, channel="online", subject=item.subject, received_at=item.asked_at,
+                       reference=filing.reference, first_written_complaint_on=first_complaint,
                        consumer={"name": data["name"], "email": data["email"], "phone": data["phone"] or None,
-                                 "postal_address": data["postal_address"]})
+                                 "postal_address": data["postal_address"],
+                                 "customer_number": data["customer_number"] or None})
     timeline.log(case, actor, "filed_online", what_happened=data["what_happened"], what_asked=data["what_asked"],
-                 customer_number=data["customer_number"] or None, first_complaint_on=data["first_complaint_on"])
+                 customer_number=data["customer_number"] or None, first_complaint_on=data.get("first_complaint_on"),
+                 certified_written_complaint=data.get("certified_written_complaint", True))
     for stored in data["attachments"]:
         documents.attach_stored(case, filename=stored["filename"], sha256=stored["sha256"],
                                 content_type=stored["content_type"], size=stored["size"], actor=data["name"],
@@ -118,6 +123,5 @@ def _open_online(item: IntakeItem, actor: Identity) -> Case:
         if ticket_item.state == "pending" and not _ticket_case(ticket_item.source, ticket_item.external_id):
             _copy_ticket(case, ticket_item, actor)
             ticket_item.state, ticket_item.case_id = "opened", case.id
-    if duplicates:
-        timeline.log(case, actor, "possible_duplicate", references=duplicates)
+    _flag_duplicates(case, actor, ticket_number=filing.linked_ticket_id)
     return case

@@ -6,11 +6,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from mediator_plugin import state
+from mediator_plugin.cases.schedule import status_words
 from mediator_plugin.core import audit, forms
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.permissions import Permission, current_identity, requires
 from mediator_plugin.core.transactions import run_step
+from mediator_plugin.intake.cards import intake_card
 from mediator_plugin.intake.models import IntakeItem
 from mediator_plugin.intake.queries import online_filings_of, pending_items
 from mediator_plugin.intake.services import open_case
@@ -28,6 +30,8 @@ def queue():
 def _render(error: str | None = None, status: int = 200):
     items = pending_items()
     return render_template("intake/queue.html", items=items, filings=online_filings_of(items), error=error,
+                           cards={item.id: intake_card(item) for item in items}, deadline_words=status_words(),
+                           charter=state().charter,
                            categories=state().charter.rules["categories"],
                            departments=state().settings["departments"]), status
 
@@ -40,7 +44,9 @@ def open_file(item_id: int):
         abort(404)
     try:
         case = run_step(lambda: open_case(item, current_identity(), subcategory=forms.text("subcategory") or None,
-                                          department=forms.text("department") or None))
+                                          department=forms.text("department") or None,
+                                          party_type=forms.text("party_type") or None,
+                                          party_type_reason=forms.text("party_type_reason")))
     except MediationError as exc:
         db.session.rollback()
         return _render(exc.message, exc.status)

@@ -8,4 +8,5 @@ bp = Blueprint("proposals", __name__, url_prefix="/console/dossiers/<reference>/
 bp.add_url_rule("/", "edit", views.edit)
 bp.add_url_rule("/enregistrer", "save", views.save, methods=["POST"])
 bp.add_url_rule("/signer", "sign", views.sign, methods=["POST"])
+bp.add_url_rule("/corriger", "correct", views.correct, methods=["POST"])
 bp.add_url_rule("/apercu.pdf", "preview", views.preview)

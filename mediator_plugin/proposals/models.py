@@ -86,6 +86,8 @@ class PartyAnswer(db.Model):
     answer: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # accepted, refused, no_answer
     answered_on = mapped_column(sa.Date, nullable=False)
     channel: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # email, post, online, phone
+    # A company's refusal: a category of the charter's list and its reasons of substance (R-FLOW-4).
+    reason_category: Mapped[str | None] = mapped_column(sa.String(40))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     recorded_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     recorded_at = mapped_column(UTCDateTime, nullable=False)

@@ -1,22 +1,24 @@
 """Drafting, signing and correcting the proposal; recording answers and implementation.
 
 R-FLOW-3 (sections), R612-4 / R-INFO-1 (mentions, acceptance deadline), R-INFO-2 (answers and
-no answer), R-FLOW-4 (a company refusal gives its reason), R-STATS-4 (implementation).
+no answer), R-FLOW-4 (a company refusal gives a category and its reasons), R-STATS-4 (implementation).
+When both answers are in, the mediation has its outcome and ends that day (R612-5, R-PRESC-2): the
+implementation follow-up comes after its end.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime, time
 
 from mediator_plugin import state
-from mediator_plugin.cases import documents, timeline
+from mediator_plugin.cases import deadlines, documents, timeline
 from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.notices import base_fields, send_letter
-from mediator_plugin.cases.services import _require_in_time
-from mediator_plugin.cases.workflow import State, check
-from mediator_plugin.core.calendar import add_calendar_days, paris_date
+from mediator_plugin.cases.services import reach_outcome
+from mediator_plugin.cases.workflow import State, check, result_of_answers
+from mediator_plugin.core.calendar import PARIS, paris_date
 from mediator_plugin.core.charter import OUTCOMES
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, MissingField, NotAllowed
@@ -29,6 +31,8 @@ from mediator_plugin.proposals.queries import answers_of, current_proposal
 ANSWERS = ("accepted", "refused", "no_answer")
 CHANNELS = ("email", "post", "online", "phone")
 IMPLEMENTATION_STATUSES = ("done", "partial", "not_done", "unknown")
+# A company's refusal is relayed to the consumer: its reasons must say something ("Non." does not).
+MIN_REASON_CHARACTERS, MIN_REASON_WORDS = 30, 5
 
 
 def section_titles() -> dict[str, str]:
@@ -70,41 +74,57 @@ def sign_proposal(case: Case, actor: Identity, *, outcome: str, acceptance_deadl
     proposal = current_proposal(case)
     if proposal is None or proposal.is_signed:
         raise InvalidTransition(_("There is no draft proposal to sign."))
-    late = _require_in_time(case.outcome_due, _("ending the mediation (90 days)"), late_reason)
+    late = deadlines.require_in_time(case.outcome_due, _("ending the mediation (90 days)"), late_reason)
     _sign(case, proposal, actor, outcome=outcome, acceptance_deadline=acceptance_deadline)
     case.late_reason = late or case.late_reason
     return proposal
 
 
-def correct_proposal(case: Case, actor: Identity, *, reason: str, acceptance_deadline: date | None = None,
+def correct_proposal(case: Case, actor: Identity, *, reason: str, outcome: str,
+                     acceptance_deadline: date | None = None, late_reason: str | None = None,
                      **sections: str) -> Proposal:
-    """A signed proposal stays as it was; the correction is a new signed version giving its reason."""
+    """A signed proposal stays as it was; the correction is a new signed version that names its reason.
+
+    Its class of outcome is decided again (``outcome``), both parties receive it with a new answer deadline,
+    and past the end of the mediation it needs the reason for the delay, as a first signature does. The
+    answers already given stay with the version they answered, in the history; the new version is answered
+    afresh."""
     check("correct_proposal", case.state, actor)
     if not reason.strip():
         raise MissingField(_("Give the reason for the correction."), field="reason")
+    late = deadlines.require_in_time(case.outcome_due, _("ending the mediation (90 days)"), late_reason)
     previous = current_proposal(case)
+    given = answers_of(previous)
     corrected = Proposal(case_id=case.id, version=previous.version + 1, drafted_by=actor.name, drafted_at=utcnow(),
                          supersedes_id=previous.id, correction_reason=reason.strip(),
                          **{name: (sections.get(name) or getattr(previous, name)).strip() for name in SECTIONS})
     previous.superseded = True
     db.session.add(corrected)
     db.session.flush()
-    _sign(case, corrected, actor, outcome=previous.outcome, acceptance_deadline=acceptance_deadline)
+    if given:
+        timeline.log(case, actor, "answers_superseded", version=previous.version,
+                     superseded_answers={party: [a.answer, a.answered_on.isoformat()] for party, a in given.items()})
+    notice = state().charter.texts["correction"].format(
+        previous_on=fr_date(paris_date(previous.signed_at)), correction_reason=reason.strip())
+    _sign(case, corrected, actor, outcome=outcome, acceptance_deadline=acceptance_deadline,
+          correction_notice=notice)
+    case.late_reason = late or case.late_reason
     return corrected
 
 
-def _sign(case: Case, proposal: Proposal, actor: Identity, *, outcome: str, acceptance_deadline: date | None):
+def _sign(case: Case, proposal: Proposal, actor: Identity, *, outcome: str, acceptance_deadline: date | None,
+          correction_notice: str = ""):
     empty = [name for name in SECTIONS if not getattr(proposal, name).strip()]
     if empty:
         raise MissingField(_("The section “%(section)s” is empty.", section=section_titles()[empty[0]]),
                            field=empty[0])
     if outcome not in OUTCOMES or outcome == "AMICABLE_AGREEMENT":
         raise MissingField(_("Say whether the solution favours the consumer."), field="outcome")
-    today = paris_date(utcnow())
-    deadline = acceptance_deadline or add_calendar_days(today, state().charter.deadlines["acceptance_days"])
+    today = deadlines.today()
+    deadline = acceptance_deadline or deadlines.acceptance_deadline_from(today)
     if deadline <= today:
         raise MissingField(_("The acceptance deadline must be after today."), field="acceptance_deadline")
-    fields = {**base_fields(case), "acceptance_deadline": fr_date(deadline)}
+    fields = {**base_fields(case), "acceptance_deadline": fr_date(deadline), "correction_notice": correction_notice}
     charter = state().charter
     proposal.mentions = {name: charter.mentions[name].format(**fields)
                          for name in charter.letters["proposal"]["mentions"]}
@@ -127,8 +147,11 @@ def _sign(case: Case, proposal: Proposal, actor: Identity, *, outcome: str, acce
 
 
 def record_answer(case: Case, actor: Identity, *, party: str, answer: str, answered_on: date, channel: str,
-                  reason: str | None = None) -> PartyAnswer:
-    """One party's answer; when both are in, the file moves to its result (R-STATS-4)."""
+                  reason: str | None = None, reason_category: str | None = None) -> PartyAnswer:
+    """One party's answer; when both are in, the mediation has its outcome and ends (R-STATS-4, R612-5).
+
+    A company's refusal names a category of the charter and its reasons of substance, relayed to the consumer
+    in the closure letter (R-FLOW-4). An answer is dated between the signature and today."""
     check("record_answer", case.state, actor)
     proposal = current_proposal(case)
     if party not in ("consumer", "company"):
@@ -139,38 +162,56 @@ def record_answer(case: Case, actor: Identity, *, party: str, answer: str, answe
         raise MissingField(_("Choose how the answer came."), field="channel")
     if party in answers_of(proposal):
         raise InvalidTransition(_("This party's answer is already recorded."))
-    today = paris_date(utcnow())
+    today = deadlines.today()
     if answered_on > today:
         raise MissingField(_("The date of the answer cannot be in the future."), field="answered_on")
+    if answered_on < paris_date(proposal.signed_at):
+        raise MissingField(_("The answer cannot be dated before the proposal was signed, on %(signed)s.",
+                             signed=fr_date(paris_date(proposal.signed_at))), field="answered_on")
     deadline = proposal.acceptance_deadline
     if answer == "no_answer" and today <= deadline:
         raise DeadlinePassed(_("The parties have until %(deadline)s to answer.", deadline=fr_date(deadline)))
     if answer != "no_answer" and answered_on > deadline:
         raise DeadlinePassed(_("The answer came after the deadline of %(deadline)s: record it as “no answer”.",
                                deadline=fr_date(deadline)))
-    if answer == "refused" and party == "company" and not (reason and reason.strip()):
-        raise MissingField(_("The company's refusal must give its reasons."), field="reason")
+    company_refusal = answer == "refused" and party == "company"
+    if company_refusal:
+        _check_company_reasons(reason_category, reason)
     recorded = PartyAnswer(proposal_id=proposal.id, party=party, answer=answer, answered_on=answered_on,
                            channel=channel, reason=(reason or "").strip() or None, recorded_by=actor.name,
-                           recorded_at=utcnow())
+                           reason_category=reason_category if company_refusal else None, recorded_at=utcnow())
     db.session.add(recorded)
     db.session.flush()
-    case.state = _result(answers_of(proposal))
-    timeline.log(case, actor, "answer", party=party, answer=answer, answered_on=answered_on, channel=channel)
+    timeline.log(case, actor, "answer", party=party, answer=answer, answered_on=answered_on, channel=channel,
+                 reason_category=recorded.reason_category)
+    answers = answers_of(proposal)
+    if len(answers) < 2:
+        case.state = State.AWAITING_RESPONSES
+    else:
+        final = result_of_answers({p: a.answer for p, a in answers.items()})
+        reach_outcome(case, final, ended_at=max(_answer_moment(a, proposal) for a in answers.values()),
+                      outcome=proposal.outcome)
     return recorded
 
 
-def _result(answers: dict[str, PartyAnswer]) -> State:
-    if len(answers) < 2:
-        return State.AWAITING_RESPONSES
-    given = {party: a.answer for party, a in answers.items()}
-    if given["company"] == "refused":
-        return State.REFUSED_BY_COMPANY
-    if given["consumer"] == "refused":
-        return State.REFUSED_BY_CONSUMER
-    if "no_answer" in given.values():
-        return State.NO_RESPONSE
-    return State.ACCEPTED
+def _check_company_reasons(category: str | None, reason: str | None) -> None:
+    codes = {r["code"] for r in state().charter.rules["company_refusal_reasons"]}
+    if category not in codes:
+        raise MissingField(_("Choose the category of the company's reasons."), field="reason_category")
+    text = (reason or "").strip()
+    if len(text) < MIN_REASON_CHARACTERS or len(text.split()) < MIN_REASON_WORDS:
+        raise MissingField(_("The company's refusal must give its reasons in a few sentences: they are relayed to "
+                             "the consumer."), field="reason")
+
+
+def _answer_moment(answer: PartyAnswer, proposal: Proposal) -> datetime:
+    """When an answer reached the mediator: the moment it was recorded if that day, noon in Paris on an earlier
+    day (a letter received that day), and for no answer the end of the deadline's last day."""
+    if answer.answer == "no_answer":
+        return deadlines.deadline_ends_at(proposal.acceptance_deadline)
+    if answer.answered_on == paris_date(answer.recorded_at):
+        return answer.recorded_at
+    return datetime.combine(answer.answered_on, time(12), PARIS)
 
 
 def record_implementation(case: Case, actor: Identity, *, status: str, done_on: date | None = None,

@@ -9,13 +9,13 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 
 from mediator_plugin import state
+from mediator_plugin.cases import deadlines
 from mediator_plugin.cases.letters import render_letter
 from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.notices import base_fields
 from mediator_plugin.cases.workflow import allowed_actions
 from mediator_plugin.core import audit, forms
-from mediator_plugin.core.calendar import add_calendar_days, paris_date
-from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import Permission, current_identity, requires
@@ -53,7 +53,7 @@ def _render(case: Case, *, error: MediationError | None = None, status: int = 20
         "proposals/edit.html", case=case, proposal=proposal, values=values, sections=SECTIONS,
         titles=services.section_titles(), actions=allowed_actions(case.state, current_identity()),
         outcomes=[o for o in state().charter.rules["outcomes"] if o["code"] != "AMICABLE_AGREEMENT"],
-        default_deadline=add_calendar_days(paris_date(utcnow()), state().charter.deadlines["acceptance_days"]),
+        default_deadline=deadlines.acceptance_deadline_from(deadlines.today()),
         error=error.message if error else None), status
 
 
@@ -86,6 +86,18 @@ def sign(reference: str):
         done=_("The proposal is signed and on its way to both parties."), then="mediator.cases.show")
 
 
+@requires(Permission.PROPOSAL_SIGN)
+def correct(reference: str):
+    """The mediator corrects a signed proposal while the answers are awaited: a new signed version, with its
+    reason, its own class of outcome and a new answer deadline, sent to both parties."""
+    return _attempt(reference, lambda case, actor: services.correct_proposal(
+        case, actor, reason=forms.text("reason"), outcome=forms.text("outcome"),
+        acceptance_deadline=forms.optional_date("acceptance_deadline"), late_reason=forms.text("late_reason") or None,
+        **{name: forms.text(name) for name in SECTIONS}),
+        done=_("The corrected proposal is signed and on its way to both parties, with a new deadline to answer."),
+        then="mediator.cases.show")
+
+
 @requires(Permission.CASE_READ)
 def preview(reference: str):
     """The letter as it will be sent, from the current draft (nothing is stored)."""
@@ -94,11 +106,11 @@ def preview(reference: str):
     if proposal is None:
         abort(404)
     _audit_read("preview_proposal", case)
-    deadline = proposal.acceptance_deadline or add_calendar_days(
-        paris_date(utcnow()), state().charter.deadlines["acceptance_days"])
+    deadline = proposal.acceptance_deadline or deadlines.acceptance_deadline_from(deadlines.today())
     titles = services.section_titles()
     consumer = case.party("consumer")
-    pdf = render_letter("proposal", charter=state().charter, today=paris_date(utcnow()),
+    pdf = render_letter("proposal", charter=state().charter, today=deadlines.today(),
+                        website=state().settings["base_url"],
                         fields={**base_fields(case), "acceptance_deadline": fr_date(deadline)},
                         recipient={"name": consumer.name, "address": consumer.postal_address or "",
                                    "email": consumer.email or ""},

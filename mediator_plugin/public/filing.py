@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mediator_plugin import state
-from mediator_plugin.cases import documents
+from mediator_plugin.cases import deadlines, documents
 from mediator_plugin.cases.services import next_reference
 from mediator_plugin.core import audit
 from mediator_plugin.core.calendar import paris_date
@@ -42,12 +42,13 @@ class FilingRequest:
     name: str
     email: str
     postal_address: str
-    first_complaint_on: date
+    first_complaint_on: date | None
     what_happened: str
     what_asked: str
     phone: str = ""
     customer_number: str = ""
     ticket_number: str = ""
+    certified_written_complaint: bool = True
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
 
 
@@ -113,7 +114,8 @@ def file_online(request: FilingRequest) -> Filed:
         "kind": "online_filing", "reference": reference, "filed_at": now.isoformat(),
         "name": request.name, "email": request.email, "phone": request.phone,
         "postal_address": request.postal_address, "customer_number": request.customer_number,
-        "first_complaint_on": request.first_complaint_on.isoformat(), "certified_written_complaint": True,
+        "first_complaint_on": request.first_complaint_on.isoformat() if request.first_complaint_on else None,
+        "certified_written_complaint": request.certified_written_complaint,
         "what_happened": request.what_happened, "what_asked": request.what_asked, "attachments": stored,
     }
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -134,19 +136,37 @@ def file_online(request: FilingRequest) -> Filed:
     return Filed(reference=reference, code=code)
 
 
+def decision_promise() -> str:
+    """When the consumer will know whether the mediator can examine the request, as the charter counts it."""
+    days = deadlines.rejection_days()
+    if deadlines.rejection_clock_from() == deadlines.FROM_COMPLETE_FILE:
+        return _("Within %(days)s days of receiving your complete file, we will tell you whether the mediator can "
+                 "examine it.", days=days)
+    return _("Within %(days)s days of receiving your request, we will tell you whether the mediator can examine it.",
+             days=days)
+
+
+def no_prior_complaint_warning() -> str:
+    """Plain words for a consumer who did not say they complained in writing first (L612-2 1°)."""
+    return _("You did not tick that you first wrote to the company about this dispute. The law allows the mediator "
+             "to examine a dispute only after the consumer has tried to settle it directly with the company by a "
+             "written complaint. Your request is registered all the same: the mediator's team will look at it and, "
+             "if this condition is not met, will write to tell you how to proceed.")
+
+
 def _queue_acknowledgement(reference: str, request: FilingRequest) -> None:
     """The mail to the consumer: the reference and what comes next, never the tracking code."""
     charter = state().charter
     tracking_url = state().settings["base_url"].rstrip("/") + url_for("mediator.public.tracking_form")
     with force_locale("fr"):  # the consumer is written to in French, whatever the browser's language
         subject = _("Your request for mediation %(reference)s", reference=reference)
+        warning = "" if request.certified_written_complaint else "\n\n" + no_prior_complaint_warning()
         body = _("Hello %(name)s,\n\nWe have received your request for mediation. Its reference is %(reference)s: "
-                 "please quote it whenever you write to us.\n\nWithin %(days)s days of receiving your complete "
-                 "file, we will tell you whether the mediator can examine it. If so, the mediation ends within "
+                 "please quote it whenever you write to us.\n\n%(clock)s If so, the mediation ends within "
                  "%(outcome)s days, unless it is extended for a complex dispute, in which case you will be told."
-                 "\n\nYou can follow your file at %(url)s with your reference and the tracking code shown when "
-                 "you sent your request.\n\n%(mediator)s\n%(address)s",
-                 name=request.name, reference=reference, days=charter.deadlines["rejection_days"],
-                 outcome=charter.deadlines["outcome_days"], url=tracking_url,
+                 "%(warning)s\n\nYou can follow your file at %(url)s with your reference and the tracking code "
+                 "shown when you sent your request.\n\n%(mediator)s\n%(address)s",
+                 name=request.name, reference=reference, clock=decision_promise(), warning=warning,
+                 outcome=deadlines.outcome_days(), url=tracking_url,
                  mediator=charter.mediator["mediator_title"], address=charter.mediator["email"])
     enqueue(OutboxKind.MAIL, f"filing:{reference}", {"to": [request.email], "subject": subject, "body": body})

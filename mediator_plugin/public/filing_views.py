@@ -10,8 +10,15 @@ from mediator_plugin.core.errors import MissingField
 from mediator_plugin.core.pdf import fr_number
 from mediator_plugin.core.permissions import public
 from mediator_plugin.core.ratelimit import rate_limited
-from mediator_plugin.public.filing import MAX_ATTACHMENTS, FilingRequest, file_online
+from mediator_plugin.public.filing import (
+    MAX_ATTACHMENTS,
+    FilingRequest,
+    decision_promise,
+    file_online,
+    no_prior_complaint_warning,
+)
 from mediator_plugin.public.forms import FilingForm, TrackingForm
+from mediator_plugin.public.privacy import retention_notice
 from mediator_plugin.public.tracking import consult, find_filing
 
 _ACK_KEY = "mediator_filing_ack"
@@ -31,7 +38,7 @@ def _render_filing(form: FilingForm, status: int = 200):
     limits = {"count": MAX_ATTACHMENTS, "megabytes": fr_number(megabytes, 0 if megabytes.is_integer() else 1),
               "types": ", ".join(_TYPE_NAMES.get(t, t) for t in settings["upload_types"])}
     return render_template("public/filing.html", form=form, limits=limits, mediator=state().charter.mediator,
-                           deadlines=state().charter.deadlines), status
+                           deadlines=state().charter.deadlines, retention=retention_notice(settings)), status
 
 
 @public
@@ -56,13 +63,14 @@ def file_request():
         "what_asked")}
     try:
         filed = file_online(FilingRequest(**data, first_complaint_on=form.first_complaint_on.data,
+                                          certified_written_complaint=bool(form.certify.data),
                                           attachments=attachments))
         db.session.commit()
     except MissingField as exc:
         db.session.rollback()
         form.attachments.errors = [exc.message]
         return _render_filing(form, exc.status)
-    session[_ACK_KEY] = {"reference": filed.reference, "code": filed.code}
+    session[_ACK_KEY] = {"reference": filed.reference, "code": filed.code, "certified": bool(form.certify.data)}
     return redirect(url_for("mediator.public.acknowledgement"), code=303)
 
 
@@ -72,8 +80,10 @@ def acknowledgement():
     shown = session.pop(_ACK_KEY, None)
     if shown is None:
         return redirect(url_for("mediator.public.tracking_form"), code=303)
+    warning = None if shown.get("certified", True) else no_prior_complaint_warning()
     return _private(render_template("public/acknowledgement.html", reference=shown["reference"],
-                                    code=shown["code"], deadlines=state().charter.deadlines))
+                                    code=shown["code"], deadlines=state().charter.deadlines,
+                                    decision_promise=decision_promise(), warning=warning))
 
 
 @public

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, MultipleFileField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import utcnow
@@ -50,9 +50,8 @@ class FilingForm(_PublicForm):
         Optional(), Length(max=60, message=_l("60 characters at most."))])
     ticket_number = StringField(_l("The number of your customer-service request (optional)"), validators=[
         Optional(), Length(max=40, message=_l("40 characters at most."))])
-    first_complaint_on = DateField(_l("Date of your first written complaint to customer service"), validators=[
-        InputRequired(_l("Give the date of your first written complaint.")), _not_in_future],
-        format="%Y-%m-%d")
+    first_complaint_on = DateField(_l("Date of your first written complaint to the company (if you made one)"),
+                                   validators=[Optional(), _not_in_future], format="%Y-%m-%d")
     what_happened = TextAreaField(_l("What happened"), validators=[
         DataRequired(_l("Tell us what happened, in your own words.")),
         Length(max=10000, message=_l("10,000 characters at most."))])
@@ -60,9 +59,9 @@ class FilingForm(_PublicForm):
         DataRequired(_l("Tell us what you are asking for.")),
         Length(max=5000, message=_l("5,000 characters at most."))])
     attachments = MultipleFileField(_l("Your documents (optional)"))
-    certify = BooleanField(_l("I certify that I first made my request in writing to customer service."),
-                           validators=[DataRequired(_l("Mediation can only follow a written complaint to customer "
-                                                       "service: tick the box once you have made one."))])
+    # Not required: whether a written complaint came first is the mediator's to decide (L612-2 1°), and a
+    # request without one is counted among the refusals on that ground (R614-2 3°), not turned away here.
+    certify = BooleanField(_l("I first tried to settle the dispute directly with the company, by a written complaint."))
     website = StringField(_l("Leave this field empty"))
 
     def validate(self, extra_validators=None) -> bool:

@@ -6,6 +6,8 @@ public page reads the same keys, so what is checked is what is shown.
 
 from __future__ import annotations
 
+import re
+
 from mediator_plugin.core.charter import Charter
 
 # (where the item is required, charter key). Keys without a dot live in mediator.toml; "scope.covered" and
@@ -28,9 +30,15 @@ R614_ITEMS: tuple[tuple[str, str], ...] = (
     ("CECMC D01", "listing_date"),
     ("CECMC D01", "process"),
     ("CECMC D01", "rights"),
-    ("RGPD art. 13", "privacy_retention"),
     ("RGPD art. 13", "privacy_contact"),
+    # L612-1: the consumer may always turn to the sector mediator; the refusal letters name it (R-SCOPE-3).
+    ("L612-1", "sector_mediator_name"),
+    ("L612-1", "sector_mediator_address"),
+    ("L612-1", "sector_mediator_website"),
 )
+# What an unfinished charter holds instead of a value: a website that is no web address, a "to complete" note.
+_PLACEHOLDER = re.compile(r"(?i)(à compléter|a completer|to be completed|todo|xxx|\[[^\]]*\]|…|\.\.\.)")
+_URL_KEYS = ("sector_mediator_website", "eu_link_url")
 
 
 def _value(charter: Charter, key: str):
@@ -43,7 +51,7 @@ def _value(charter: Charter, key: str):
 
 def _empty(value) -> bool:
     if isinstance(value, str):
-        return not value.strip()
+        return not value.strip() or bool(_PLACEHOLDER.search(value))
     if isinstance(value, dict):
         return any(_empty(v) for v in value.values())
     if isinstance(value, list):
@@ -52,5 +60,6 @@ def _empty(value) -> bool:
 
 
 def missing_r614_items(charter: Charter) -> list[str]:
-    """Every required item that is empty, as ``"R614-1 4°: background"``; an empty list when all are there."""
-    return [f"{source}: {key}" for source, key in R614_ITEMS if _empty(_value(charter, key))]
+    """Every required item that is empty or a placeholder, as ``"R614-1 4°: background"``; [] when all are there."""
+    return [f"{source}: {key}" for source, key in R614_ITEMS
+            if _empty(_value(charter, key)) or (key in _URL_KEYS and not _value(charter, key).startswith("https://"))]

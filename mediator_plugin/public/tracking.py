@@ -23,7 +23,7 @@ from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.intake.models import OnlineFiling
-from mediator_plugin.public.filing import hash_code
+from mediator_plugin.public.filing import decision_promise, hash_code
 
 REFERENCE = re.compile(r"^MED-\d{4}-\d{5}$")
 _NO_SUCH_HASH = "0" * 64  # compared against when the reference is unknown, so both paths cost the same
@@ -64,12 +64,10 @@ def _day(value: date | None) -> str:
 
 
 def _words(case: Case | None) -> tuple[str, str]:
-    charter = state().charter
     if case is None or case.state == State.RECEIVED:
         return (_("Received — waiting for the mediator's team"),
                 _("Your request has arrived safely. The team will look at it shortly and check that your file is "
-                  "complete; you will then know within %(days)s days whether the mediator can examine it.",
-                  days=charter.deadlines["rejection_days"]))
+                  "complete. %(promise)s", promise=decision_promise()))
     if case.state == State.INCOMPLETE:
         return (_("Received — a document is missing"),
                 _("The team has written to you to ask for a document it needs. As soon as it arrives, your "
@@ -91,14 +89,16 @@ def _words(case: Case | None) -> tuple[str, str]:
                 _("The mediator has sent you her proposal. You are free to accept or refuse it: please answer by "
                   "%(due)s.", due=_day(proposal.acceptance_deadline if proposal else None)))
     if case.state in OUTCOME_REACHED:
-        return (_("Answers received — the mediation is ending"),
-                _("Both answers have been received. The mediator will send you a letter closing the mediation."))
+        return (_("The mediation has ended"),
+                _("The mediation ended on %(on)s. The mediator is following what was agreed and will then close "
+                  "your file; you will receive a letter when she does.",
+                  on=fr_date(paris_date(case.ended_at)) if case.ended_at else ""))
     return _ended(case)
 
 
 def _ended(case: Case) -> tuple[str, str]:
     charter = state().charter
-    on = fr_date(paris_date(case.closed_at)) if case.closed_at else ""
+    on = fr_date(paris_date(case.ended_at or case.closed_at)) if (case.ended_at or case.closed_at) else ""
     if case.state == State.INADMISSIBLE:
         return (_("Ended — the mediator cannot examine this request"),
                 _("Reason: %(ground)s. The letter sent to you on %(on)s explains what you can do next.",

@@ -16,7 +16,7 @@ from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-from mediator_plugin.core.pdf import ACCENT, MUTED, _fit, fonts, pdf_text
+from mediator_plugin.core.pdf import ACCENT, MUTED, fit_text, fonts, pdf_text
 
 PALETTE = [ACCENT, colors.HexColor("#4A7FB5"), colors.HexColor("#9DB9D8"), colors.HexColor("#C8553D"),
            colors.HexColor("#E3A857"), colors.HexColor("#7A8B99")]
@@ -40,7 +40,7 @@ def horizontal_bars(items: list[Item], width: float, *, label_width: float | Non
     top = max((v for _, v, _ in items if v), default=0) or 1
     for i, (label, value, text) in enumerate(items):
         y = drawing.height - (i + 1) * row + 3
-        drawing.add(_text(0, y + 2, _fit(pdf_text(label, markup=False), label_width - 6, font, size)))
+        drawing.add(_text(0, y + 2, fit_text(pdf_text(label, markup=False), label_width - 6, font, size)))
         x = label_width
         drawing.add(Rect(x, y, room, bar, fillColor=colors.HexColor("#F3F5F8"), strokeColor=None))
         length = room * (value or 0) / top
@@ -96,7 +96,7 @@ def pie(items: list[Item], width: float, height: float = 150) -> Drawing:
         y = height - 14 - i * 18
         drawing.add(Rect(x, y, 9, 9, fillColor=PALETTE[i % len(PALETTE)] if value else colors.white,
                          strokeColor=PALETTE[i % len(PALETTE)], strokeWidth=0.8))
-        drawing.add(_text(x + 14, y + 1, _fit(pdf_text(label, markup=False), width - x - 80, font, size)))
+        drawing.add(_text(x + 14, y + 1, fit_text(pdf_text(label, markup=False), width - x - 80, font, size)))
         drawing.add(_text(width, y + 1, text, anchor="end", bold=True))
     return drawing
 
@@ -111,7 +111,7 @@ def key_figure_tiles(tiles: list[tuple[str, str]], width: float) -> Drawing:
         drawing.add(Rect(x, 0, tile, height, fillColor=colors.HexColor("#EEF2F7"), strokeColor=None))
         drawing.add(Line(x, 0, x, height, strokeColor=ACCENT, strokeWidth=3))
         drawing.add(_text(x + 10, 32, number, size=18, color=ACCENT, bold=True))
-        drawing.add(_text(x + 10, 14, _fit(pdf_text(caption, markup=False), tile - 16, fonts().regular, 7.5),
+        drawing.add(_text(x + 10, 14, fit_text(pdf_text(caption, markup=False), tile - 16, fonts().regular, 7.5),
                           size=7.5, color=MUTED))
     return drawing
 

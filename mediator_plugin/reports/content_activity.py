@@ -97,24 +97,27 @@ def departments(e: Edition) -> list:
     f = e.figures
     answers, reminders = f["answers"], f["reminders"]
     codes = sorted(set(answers["departments"]) | set(reminders["departments"]))
-    empty = {"company_followed": {"value": None}, "consumer_accepted": {"value": None}}
-    rows = [[_("Department"), _("Company follow rate"), _("Consumer acceptance"), _("Reminders per file")]]
+    empty = {key: {"value": None} for key in ("company_followed", "company_refused", "company_silent",
+                                              "consumer_accepted")}
+    rows = [[_("Department"), _("Company follow rate"), _("Reasoned refusals"), _("No answer"),
+             _("Consumer acceptance"), _("Reminders per file")]]
     for code in codes:
         a = answers["departments"].get(code, empty)
         r = reminders["departments"].get(code, {"value": None})
-        rows.append([e.label("department", code), fmt.share(a["company_followed"]), fmt.share(a["consumer_accepted"]),
-                     fmt.per_file(r)])
+        rows.append([e.label("department", code), fmt.share(a["company_followed"]), fmt.share(a["company_refused"]),
+                     fmt.share(a["company_silent"]), fmt.share(a["consumer_accepted"]), fmt.per_file(r)])
     o = answers["overall"]
-    rows.append([_("All departments"), fmt.share(o["company_followed"]), fmt.share(o["consumer_accepted"]),
-                 fmt.per_file(reminders["overall"])])
+    rows.append([_("All departments"), fmt.share(o["company_followed"]), fmt.share(o["company_refused"]),
+                 fmt.share(o["company_silent"]), fmt.share(o["consumer_accepted"]), fmt.per_file(reminders["overall"])])
     items = [(e.label("department", code), *fmt.chart_value(answers["departments"][code]["company_followed"],
                                                             as_share=True)) for code in sorted(answers["departments"])]
     story = [Heading(_("The company's departments")),
-             Grid(rows, (0.31, 0.25, 0.25, 0.19), _("Answers to the proposals and reminders, per department"),
-                  right=(1, 2, 3))]
+             Grid(rows, (0.22, 0.16, 0.16, 0.14, 0.16, 0.16),
+                  _("Answers to the proposals and reminders, per department"), right=(1, 2, 3, 4, 5))]
     if items:
         story.append(Chart(_("Company follow rate per department"), charts.horizontal_bars(items, WIDE), None))
-    story += [Text(e.definition(code), "small") for code in ("company_follow_rate", "consumer_acceptance_rate",
+    story += [Text(e.definition(code), "small") for code in ("company_follow_rate", "company_refusal_rate",
+                                                             "company_silence_rate", "consumer_acceptance_rate",
                                                              "reminders_per_file")]
     story += [Heading(_("Saisines per department"), 1),
               _breakdown(e, "department", f["departments"], _("Saisines per department"), _("Department"))]

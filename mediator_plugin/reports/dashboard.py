@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from mediator_plugin import state
 from mediator_plugin.cases.models import Case
-from mediator_plugin.cases.workflow import INTERRUPTED, State
+from mediator_plugin.cases.workflow import INTERRUPTED
 from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.db import db
 from mediator_plugin.proposals.models import PartyAnswer, Proposal
@@ -61,14 +61,16 @@ def admissibility(year: int) -> dict:
 
 
 def endings(year: int) -> dict:
-    """Mediations ended in ``year``: closed ones by outcome (R-STATS-3), interrupted ones by cause."""
+    """Mediations ended in ``year`` (R612-5): those with an outcome by outcome (R-STATS-3), interrupted ones by
+    cause."""
     rows = db.session.execute(
         sa.select(Case.state, Case.outcome, sa.func.count())
-        .where(_within(Case.closed_at, year), _statutory(), Case.state.in_([State.CLOSED, *INTERRUPTED]))
+        .where(_within(Case.ended_at, year), _statutory(), Case.notified_at.is_not(None),
+               sa.or_(Case.outcome.is_not(None), Case.state.in_(INTERRUPTED)))
         .group_by(Case.state, Case.outcome)).all()
     outcomes, interruptions = {}, {}
     for final_state, outcome, count in rows:
-        if final_state == State.CLOSED:
+        if outcome is not None:
             outcomes[outcome] = outcomes.get(outcome, 0) + count
         else:
             interruptions[final_state] = interruptions.get(final_state, 0) + count
@@ -103,11 +105,11 @@ def follow_rates(year: int) -> dict[str | None, dict]:
 
 
 def durations(year: int) -> dict:
-    """Calendar days from the notice of seizure to the end, for the files closed in ``year`` with an outcome:
-    count, mean, median and how many ended within 90 days (R-STATS-5)."""
+    """Calendar days from the notice of seizure to the end of the mediation, for the mediations that reached
+    their outcome in ``year``: count, mean, median and how many ended within 90 days (R-STATS-5)."""
     days = Case.duration_days  # reports/facts.py
-    closed = sa.and_(_within(Case.closed_at, year), Case.state == State.CLOSED, Case.outcome.is_not(None),
-                     Case.notified_at.is_not(None), _statutory())
+    closed = sa.and_(_within(Case.ended_at, year), Case.outcome.is_not(None), Case.notified_at.is_not(None),
+                     _statutory())
     count, mean, within = db.session.execute(
         sa.select(sa.func.count(), sa.func.avg(days),
                   sa.func.coalesce(sa.func.sum(sa.case((days <= WITHIN_DAYS, 1), else_=0)), 0))

@@ -98,7 +98,7 @@ def _follow_rates(figures: dict) -> Panel:
 
 def _durations(figures: dict) -> Panel:
     d = figures["durations"]
-    title = _("Duration of the mediations closed in the year")
+    title = _("Duration of the mediations that ended in the year")
     items = [(_("Within 90 days"), d["within"]), (_("Over 90 days"), d["count"] - d["within"])]
     chart = svg.bar_chart("chart-durations", title, items, fmt=number, axis_title=_("Number of files")) \
         if d["count"] else None
@@ -106,9 +106,9 @@ def _durations(figures: dict) -> Panel:
     def days(value):
         return "—" if value is None else ngettext("%(days)s day", "%(days)s days", int(value), days=number(value, 1))
 
-    rows = [[_("Mediations closed with an outcome"), number(d["count"])], [_("Mean duration"), days(d["mean"])],
+    rows = [[_("Mediations ended with an outcome"), number(d["count"])], [_("Mean duration"), days(d["mean"])],
             [_("Median duration"), days(d["median"])],
-            [_("Closed within 90 days"), "—" if d["within_share"] is None else percent(d["within_share"])]]
+            [_("Ended within 90 days"), "—" if d["within_share"] is None else percent(d["within_share"])]]
     note = _("Duration: calendar days from the notice of seizure to the end of the mediation.")
     return Panel("durations", title, chart, [_("Figure"), _("Value")], rows, note)
 
@@ -130,7 +130,7 @@ def build(figures: dict) -> list[Panel]:
         _counted("grounds", _("Grounds of refusal (Consumer Code, article L612-2)"),
                  [(g["label"], adm["by_ground"].get(g["code"], 0)) for g in charter.rules["grounds"]],
                  first_column=_("Ground")),
-        _counted("outcomes", _("Outcome of the mediations closed in the year"),
+        _counted("outcomes", _("Outcome of the mediations that ended in the year"),
                  [(o["label"], endings["outcomes"].get(o["code"], 0)) for o in charter.rules["outcomes"]],
                  first_column=_("Outcome")),
         _counted("interruptions", _("Mediations interrupted in the year"),

@@ -60,6 +60,12 @@ def definitions(limit_days: int) -> dict[str, str]:
                             "outcome."),
         "company_follow_rate": _("Proposals the company accepted, divided by the proposals of the files closed "
                                  "in the year on which the company was asked to answer."),
+        "company_refusal_rate": _("Proposals the company refused, giving a category and its reasons, divided by the "
+                                  "proposals of the files closed in the year on which the company was asked to "
+                                  "answer."),
+        "company_silence_rate": _("Proposals the company left without an answer by the deadline, divided by the "
+                                  "proposals of the files closed in the year on which the company was asked to "
+                                  "answer; counted apart from reasoned refusals."),
         "consumer_acceptance_rate": _("Proposals the consumer accepted, divided by the proposals of the files "
                                       "closed in the year on which the consumer was asked to answer."),
         "category_share": _("Saisines of the year in this category divided by all the saisines of the year."),

@@ -6,15 +6,17 @@ the groups in order) and, for every file closed with an outcome, three probes in
 and implementations. So each file carries a few derived columns, always recomputed by one SQL statement
 (:func:`refresh`) from the file and its records:
 
-- ``received_year`` and ``ended_year``: the Paris year of receipt and of the end of the procedure, which
-  an index can put first, before the codes a pass groups by;
+- ``received_year`` and ``ended_year``: the Paris year of receipt and of the end of the procedure — the end
+  of the mediation (its outcome, an interruption, a refusal: ``ended_at``, R612-5), not the day the team
+  closed the file after the implementation follow-up — which an index can put first, before the codes a
+  pass groups by;
 - ``consumer_answer`` and ``company_answer``: each party's answer to the file's current signed proposal;
-- ``amicable_implementation``: for a mediation closed with an outcome and resolved amicably (an agreement,
-  or a proposal both parties accepted), the status of its latest implementation record, ``unknown``
-  without one (Table A, item 6); NULL otherwise;
-- ``duration_days``, ``duration_day`` and ``extended``: for an admitted file that ended, the days from the
-  notice of seizure to the end (R-DEADLINE-5), the same rounded up to whole days (the limit and the bands
-  are whole days), and whether the deadline was extended (R-DEADLINE-4).
+- ``amicable_implementation``: for a mediation that reached an outcome and was resolved amicably (an
+  agreement, or a proposal both parties accepted), the status of its latest implementation record,
+  ``unknown`` without one (Table A, item 6); NULL otherwise;
+- ``duration_days``, ``duration_day`` and ``extended``: for an admitted file whose mediation ended, the days
+  from the notice of seizure to its end (R-DEADLINE-5), the same rounded up to whole days (the limit and the
+  bands are whole days), and whether the deadline was extended (R-DEADLINE-4).
 
 :func:`listen` recomputes them after every flush that touched a file, a proposal, an answer, an
 implementation record or an extension, whatever wrote it. A bulk INSERT or UPDATE passes by the flush: a
@@ -29,7 +31,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from mediator_plugin.cases.models import Case, Extension
-from mediator_plugin.cases.workflow import ENDED, State
 from mediator_plugin.proposals.models import Implementation, PartyAnswer, Proposal
 
 FACTS = ("received_year", "ended_year", "consumer_answer", "company_answer", "amicable_implementation",
@@ -70,7 +71,7 @@ def _answer(party: str):
 def _amicable_implementation():
     latest = sa.select(Implementation.status).where(Implementation.case_id == Case.id) \
         .order_by(Implementation.id.desc()).limit(1).scalar_subquery()
-    amicable = sa.and_(Case.state == State.CLOSED, Case.outcome.is_not(None),
+    amicable = sa.and_(Case.ended_at.is_not(None), Case.outcome.is_not(None),
                        sa.or_(Case.resolution_mode == "agreement",
                               sa.and_(_answer("consumer") == "accepted", _answer("company") == "accepted")))
     return sa.case((amicable, sa.func.coalesce(latest, "unknown")))
@@ -79,12 +80,11 @@ def _amicable_implementation():
 def refresh(connection: sa.Connection, where=None) -> None:
     """Recompute the derived columns of the files matching ``where`` (every file when None)."""
     dialect = connection.dialect.name
-    ended = Case.state.in_(sorted(ENDED))
-    admitted_and_ended = sa.and_(ended, Case.closed_at.is_not(None), Case.notified_at.is_not(None))
-    duration = days_between(Case.notified_at, Case.closed_at, dialect)
+    admitted_and_ended = sa.and_(Case.ended_at.is_not(None), Case.notified_at.is_not(None))
+    duration = days_between(Case.notified_at, Case.ended_at, dialect)
     statement = sa.update(Case.__table__).values(
         received_year=paris_year(Case.received_at, dialect),
-        ended_year=sa.case((sa.and_(ended, Case.closed_at.is_not(None)), paris_year(Case.closed_at, dialect))),
+        ended_year=sa.case((Case.ended_at.is_not(None), paris_year(Case.ended_at, dialect))),
         consumer_answer=_answer("consumer"),
         company_answer=_answer("company"),
         amicable_implementation=_amicable_implementation(),

@@ -82,7 +82,8 @@ def anonymise_cases(ids: list[int]) -> tuple[dict[int, dict], set[str]]:
     counted["documents"], blobs = _delete_documents(ids)
     _run(sa.delete(Representative).where(Representative.party_id.in_(parties)))
     _run(sa.update(Party).where(Party.case_id.in_(ids)).values(
-        name=ANONYMISED, email=None, phone=None, postal_address=None, postcode=None))
+        name=ANONYMISED, email=None, phone=None, postal_address=None, postcode=None, customer_number=None,
+        name_key=None))
     _run(sa.delete(TicketCopy).where(TicketCopy.case_id.in_(ids)))
     _run(sa.update(TimelineEvent).where(TimelineEvent.case_id.in_(ids)).values(data={}))
     _run(sa.update(ObservationRequest).where(ObservationRequest.case_id.in_(ids)).values(question="", answer=None))

@@ -6,6 +6,7 @@ The shares follow the figures published by French company and sector mediators (
 
 from __future__ import annotations
 
+import hashlib
 import random
 import unicodedata
 
@@ -44,8 +45,8 @@ GROUNDS = {
 LATE_DECISION_SHARE = 0.05
 # Table A item 4: interruptions among admitted files, and their causes.
 INTERRUPTED_SHARE = 0.06
-INTERRUPTIONS = {"WITHDRAWN_BY_CONSUMER": 38, "UNREACHABLE": 22, "COMPANY_DECLINED": 15, "COURT_SEIZED": 15,
-                 "COI_OBJECTION": 10}
+INTERRUPTIONS = {"WITHDRAWN_BY_CONSUMER": 38, "UNREACHABLE": 22, "COMPANY_DECLINED": 9, "COMPANY_NO_REPLY": 6,
+                 "COURT_SEIZED": 15, "COI_OBJECTION": 10}
 # R-FLOW-2: most departments answer within their 20 working days.
 LATE_OBSERVATIONS_SHARE = 0.15
 CONSUMER_QUESTION_SHARE = 0.15
@@ -220,10 +221,12 @@ def person(rng: random.Random, cross_border: bool) -> dict:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     postcode, town, *country = rng.choice(FOREIGN_TOWNS if cross_border else TOWNS)
     phone = "0" + rng.choice("67") + "".join(f" {rng.randrange(100):02d}" for _ in range(4))
-    return {"first": first, "name": f"{first} {last}",
-            "email": f"{_ascii(first)}.{_ascii(last)}{rng.randrange(1, 100)}@{rng.choice(EMAIL_DOMAINS)}",
+    email = f"{_ascii(first)}.{_ascii(last)}{rng.randrange(1, 100)}@{rng.choice(EMAIL_DOMAINS)}"
+    return {"first": first, "name": f"{first} {last}", "email": email,
             "phone": phone if rng.random() < 0.7 else None, "postcode": postcode,
-            "address": "\n".join([f"{rng.randrange(1, 140)} {rng.choice(STREETS)}", f"{postcode} {town}", *country])}
+            "address": "\n".join([f"{rng.randrange(1, 140)} {rng.choice(STREETS)}", f"{postcode} {town}", *country]),
+            # Derived from the e-mail, not drawn, so that the rest of a seed's draws stay as they were.
+            "customer_number": "CL" + str(int(hashlib.sha256(email.encode()).hexdigest()[:10], 16) % 10**8).zfill(8)}
 
 
 def proposal_sections(rng: random.Random, outcome: str, **fields: str) -> tuple[str, ...]:

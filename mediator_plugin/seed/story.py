@@ -10,8 +10,9 @@ from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from mediator_plugin.cases.workflow import BEFORE_ADMISSION, INTERRUPTED, State
-from mediator_plugin.core.calendar import PARIS, add_working_days
+from mediator_plugin.cases import deadlines
+from mediator_plugin.cases.workflow import BEFORE_ADMISSION, INTERRUPTED, State, result_of_answers
+from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.seed import data
 
@@ -35,7 +36,7 @@ def chooser(weights: dict) -> Callable[[random.Random], str]:
 
 PARTY_TYPE, CHANNEL, GROUND, CAUSE, OUTCOME, IMPLEMENTATION = map(chooser, (
     data.PARTY_TYPES, data.CHANNELS, data.GROUNDS, data.INTERRUPTIONS, data.OUTCOMES, data.IMPLEMENTATION))
-fr_date_of, working_due = cache(fr_date), cache(add_working_days)
+fr_date_of, working_due = cache(fr_date), cache(deadlines.observations_due_from)
 encode_rows = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -60,15 +61,6 @@ def office_moment(rng: random.Random, after: datetime, days: int) -> datetime:
         day += DAY
     moment = datetime.combine(day, time(9)) + timedelta(minutes=rng.randrange(540))
     return moment if moment > after else after + timedelta(minutes=rng.randrange(10, 90))
-
-
-def answers_result(answers: dict) -> State:
-    """The state both answers lead to, as ``proposals.services`` decides it."""
-    if answers["company"] == "refused":
-        return State.REFUSED_BY_COMPANY
-    if answers["consumer"] == "refused":
-        return State.REFUSED_BY_CONSUMER
-    return State.NO_RESPONSE if "no_answer" in answers.values() else State.ACCEPTED
 
 
 class Story:
@@ -108,11 +100,13 @@ class Story:
             t = office_moment(rng, received, rng.choice((0, 0, 1, 2)))
         steps.append(("complete", t, State.ADMISSIBILITY_REVIEW))
         late = f is None and pick() < data.LATE_DECISION_SHARE  # R-DEADLINE-1: the 21 days are sometimes missed
-        decided = office_moment(rng, t, rng.randint(22, 35) if late else int(rng.triangular(1, 20, 5)))
+        # In time, the decision comes within the three weeks from the receipt (L612-2), whenever the file is complete.
+        room = max(0, (received.date() + timedelta(days=19) - t.date()).days)
+        decided = office_moment(rng, t, rng.randint(22, 35) if late else min(int(rng.triangular(1, 20, 5)), room))
         if self.inadmissible:
             steps.append(("decided", decided, State.INADMISSIBLE))
         else:
-            self._instruct(rng, steps, decided, ctx.deadlines)
+            self._instruct(rng, steps, decided)
         self.steps = sorted(steps, key=lambda step: step[1])
 
     def _complaint(self, rng: random.Random, received: datetime, ctx: Writer) -> datetime | None:
@@ -130,11 +124,11 @@ class Story:
             self.sub_reason = rng.choice((*ctx.ground_subs[self.ground], None))
         return received - timedelta(days=days, minutes=rng.randrange(1440))
 
-    def _instruct(self, rng: random.Random, steps: list, decided: datetime, deadlines: dict) -> None:
+    def _instruct(self, rng: random.Random, steps: list, decided: datetime) -> None:
         """An admitted file: observations, the consumer, an extension, then an agreement or a proposal."""
         f, pick = self.force, rng.random
         sent = office_moment(rng, decided, rng.choice((0, 1, 1, 2, 3)))
-        due = working_due(sent.date(), deadlines["company_reply_working_days"])
+        due = working_due(sent.date())
         if f is None and pick() < data.LATE_OBSERVATIONS_SHARE:
             answered = office_moment(rng, datetime.combine(due, time(18)), rng.randint(1, 15))
         else:
@@ -165,13 +159,14 @@ class Story:
         else:
             drafted = office_moment(rng, t, rng.randint(3, 15))
             signed = office_moment(rng, drafted, rng.randrange(5))
-            deadline = signed.date() + timedelta(days=deadlines["acceptance_days"])
+            deadline = deadlines.acceptance_deadline_from(signed.date())
             moments = {party: office_moment(rng, datetime.combine(deadline, time(18)), rng.randint(1, 4))
                        if answer == "no_answer" else min(office_moment(rng, signed, rng.randint(1, 12)),
                                                          datetime.combine(deadline, time(11)))
                        for party, answer in self.answers.items()}
             first, second = sorted(moments, key=moments.get)
-            reached, result = max(moments[second], moments[first] + timedelta(minutes=7)), answers_result(self.answers)
+            reached = max(moments[second], moments[first] + timedelta(minutes=7))
+            result = result_of_answers(self.answers)
             steps += [("drafted", drafted, None), ("signed", signed, State.PROPOSAL_ISSUED),
                       (f"answer:{first}", moments[first], State.AWAITING_RESPONSES),
                       (f"answer:{second}", reached, result)]
@@ -186,7 +181,7 @@ class Story:
             stop = sent + timedelta(hours=2) + (reached - sent - timedelta(hours=3)) * pick()
             steps[:] = [step for step in steps if step[1] < stop] + [("ended", stop, State(cause))]
             if cause == State.COI_OBJECTION:  # a declared conflict, objected to within the window
-                days = min(rng.randint(1, 8), deadlines["coi_objection_days"])
+                days = min(rng.randint(1, 8), (deadlines.objection_until_from(decided.date()) - decided.date()).days)
                 steps.append(("conflict", max(stop - timedelta(days=days), decided + (stop - decided) / 2), None))
 
     @property

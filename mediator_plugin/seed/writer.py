@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from connectors.base import TicketSnapshot
 from mediator_plugin import state
+from mediator_plugin.cases import deadlines
 from mediator_plugin.cases.models import (
     Case,
     ConflictDeclaration,
@@ -24,9 +25,10 @@ from mediator_plugin.cases.models import (
     TimelineEvent,
 )
 from mediator_plugin.cases.workflow import ENDED, State
-from mediator_plugin.core.calendar import is_working_day
+from mediator_plugin.core.calendar import PARIS, is_working_day
 from mediator_plugin.core.db import db
 from mediator_plugin.core.permissions import SYSTEM
+from mediator_plugin.core.text import match_key
 from mediator_plugin.proposals.models import SECTIONS, Implementation, PartyAnswer, Proposal
 from mediator_plugin.seed import data
 from mediator_plugin.seed.store import MODELS
@@ -49,7 +51,7 @@ class Writer:
 
     def __init__(self, rng: random.Random, now: datetime):
         self.rng, self.now, self.charter = rng, now, state().charter
-        self.deadlines, categories = self.charter.deadlines, self.charter.rules["categories"]
+        categories = self.charter.rules["categories"]
         self.categories = tuple((c["code"], tuple(child["code"] for child in c["children"])) for c in categories)
         self.category_weights = tuple(accumulate(data.CATEGORIES.get(c["code"], data.CATEGORY_DEFAULT_WEIGHT)
                                                  for c in categories))
@@ -61,6 +63,8 @@ class Writer:
         self.next_id = {m: (db.session.execute(sa.select(sa.func.max(m.id))).scalar() or 0) + 1 for m in MODELS}
         self.counters = dict(db.session.execute(sa.select(ReferenceCounter.year, ReferenceCounter.last)).all())
         self.rows, self.totals, self.states = {m: [] for m in MODELS}, Counter(), Counter()
+        self.refusal_reasons = tuple(r["code"] for r in self.charter.rules["company_refusal_reasons"])
+        self.answered: dict[int, dict] = {}
 
     def forced(self, seed: int, target: State, start: datetime, stop: datetime) -> Story | None:
         """A story through ``target``, moved so that the file is in it at ``now``; None when out of the window."""
@@ -112,10 +116,14 @@ class Writer:
             subject=story.subject, category=story.category, subcategory=story.subcategory, department=story.department,
             cross_border=story.cross_border, party_type=story.party_type, court_case_declared=False, assigned_to=sub,
             first_written_complaint_on=complaint.date().isoformat() if complaint else None,
+            last_written_complaint_on=(self.moments.get("complaint_2") or complaint).date().isoformat()
+            if complaint else None,
+            rejection_due=deadlines.rejection_due_from(received.date()).isoformat(),
             received_at=stamp(received), created_at=stamp(received), version=1)
         company = self.charter.mediator
         self._add(Party, case_id=case["id"], role="consumer", name=person["name"], email=person["email"],
-                  phone=person["phone"], postal_address=person["address"], postcode=person["postcode"])
+                  phone=person["phone"], postal_address=person["address"], postcode=person["postcode"],
+                  name_key=match_key(person["name"]), customer_number=person["customer_number"])
         self._add(Party, case_id=case["id"], role="company", name=company["company_name"],
                   email=company["company_email"], postal_address=company["company_address"])
         self.reminders, self.conflict = [], None
@@ -156,12 +164,14 @@ class Writer:
                     messages=len(snapshot["comments"]))
 
     def _on_complete(self, moment: datetime) -> None:
-        due = (moment.date() + timedelta(days=self.deadlines["rejection_days"])).isoformat()
+        start = deadlines.rejection_start(self.moments["received"].date(), documents_requested="docs" in self.moments,
+                                          complete_on=moment.date())
+        due = deadlines.rejection_due_from(start).isoformat()
         self.case.update(complete_at=stamp(moment), rejection_due=due)
-        self._event(moment, "complete", rejection_due=due)
+        self._event(moment, "complete", complete_on=moment.date().isoformat(), rejection_due=due)
 
     def _on_coi(self, moment: datetime, conflict: bool = False) -> None:
-        until = (moment.date() + timedelta(days=self.deadlines["coi_objection_days"])).isoformat() if conflict else None
+        until = deadlines.objection_until_from(moment.date()).isoformat() if conflict else None
         self.conflict = self._add(
             ConflictDeclaration, case_id=self.case["id"], declared_by=self.actor, declared_at=stamp(moment),
             has_conflict=conflict, circumstances=self.rng.choice(data.COI_CIRCUMSTANCES) if conflict else "",
@@ -177,22 +187,22 @@ class Writer:
         case.update(admissibility_decided_at=stamp(moment), late_reason=late)
         if story.inadmissible:
             case.update(inadmissibility_ground=story.ground, inadmissibility_sub_reason=story.sub_reason,
-                        closed_at=stamp(moment), court_case_declared=story.sub_reason == "COURT")
+                        ended_at=stamp(moment), closed_at=stamp(moment),
+                        court_case_declared=story.sub_reason == "COURT")
             self._event(moment, "inadmissible", ground=story.ground, sub_reason=story.sub_reason, late_reason=late)
         else:
-            due = (moment.date() + timedelta(days=self.deadlines["outcome_days"])).isoformat()
+            due = deadlines.outcome_due_from(moment.date()).isoformat()
             case.update(notified_at=stamp(moment), outcome_due=due)
             self._event(moment, "admitted", outcome_due=due, late_reason=late)
 
     def _on_obs_sent(self, moment: datetime) -> None:
-        due = working_due(moment.date(), self.deadlines["company_reply_working_days"])
+        due = working_due(moment.date())
         self.request = self._add(
             ObservationRequest, case_id=self.case["id"], department=self.story.department, due_on=due.isoformat(),
             question=self.rng.choice(data.QUESTIONS), sent_at=stamp(moment), sent_by=self.actor, reminders_sent=0)
         # The schedule of cases/reminders.py: on the due day and 7 days later, at the opening of a working day,
         # then an escalation at the job's next pass.
-        for number, offset in enumerate(self.deadlines["reminder_offsets_days"], start=1):
-            day = due + timedelta(days=offset)
+        for number, day in enumerate(deadlines.reminder_days(due), start=1):
             while not is_working_day(day):
                 day += DAY
             self.reminders.append((datetime.combine(day, time(9, self.rng.randrange(15))), number))
@@ -226,7 +236,8 @@ class Writer:
 
     def _on_agreement(self, moment: datetime) -> None:
         text = self.rng.choice(data.AGREEMENTS).format(montant=self.story.amount)
-        self.case.update(resolution_mode="agreement", agreement_text=text)
+        self.case.update(resolution_mode="agreement", agreement_text=text, outcome="AMICABLE_AGREEMENT",
+                         ended_at=stamp(moment))
         self._event(moment, "agreement")
 
     def _on_drafted(self, moment: datetime) -> None:
@@ -240,7 +251,7 @@ class Writer:
     def _on_signed(self, moment: datetime) -> None:
         """Signed as ``proposals.services._sign`` does: the mentions as printed, the content hash, the deadline."""
         case, proposal, outcome, charter = self.case, self.proposal, self.story.outcome, self.charter
-        deadline = moment.date() + timedelta(days=self.deadlines["acceptance_days"])
+        deadline = deadlines.acceptance_deadline_from(moment.date())
         fields = {"reference": case["reference"], "today": fr_date_of(moment.date()),
                   "consumer_name": self.story.person["name"], "company_name": charter.mediator["company_name"],
                   "mediator_name": charter.mediator["mediator_name"], "acceptance_deadline": fr_date_of(deadline),
@@ -264,10 +275,19 @@ class Writer:
         answer, on = self.story.answers[party], moment.date().isoformat()
         channel = "email" if party == "company" else self.rng.choice(("online", "online", "email", "post"))
         reasons = data.COMPANY_REFUSALS if party == "company" else data.CONSUMER_REFUSALS
+        category = self.rng.choice(self.refusal_reasons) if answer == "refused" and party == "company" else None
         self._add(PartyAnswer, proposal_id=self.proposal["id"], party=party, answer=answer, answered_on=on,
                   channel=channel, reason=self.rng.choice(reasons) if answer == "refused" else None,
-                  recorded_by=self.actor, recorded_at=stamp(moment))
-        self._event(moment, "answer", party=party, answer=answer, answered_on=on, channel=channel)
+                  reason_category=category, recorded_by=self.actor, recorded_at=stamp(moment))
+        self._event(moment, "answer", party=party, answer=answer, answered_on=on, channel=channel,
+                    reason_category=category)
+        # As proposals.services does: with both answers in, the mediation ends, on the later one or, without an
+        # answer, at the end of the deadline's last day.
+        ended = self.answered.setdefault(self.case["id"], {})
+        ended[party] = (deadlines.deadline_ends_at(date.fromisoformat(self.proposal["acceptance_deadline"]))
+                        .astimezone(PARIS).replace(tzinfo=None) if answer == "no_answer" else moment)
+        if len(ended) == 2:
+            self.case.update(ended_at=stamp(max(ended.values())), outcome=self.story.outcome)
 
     def _on_implemented(self, moment: datetime) -> None:
         status, moments = self.story.implementation, self.moments
@@ -281,8 +301,8 @@ class Writer:
     def _on_ended(self, moment: datetime) -> None:
         final, case = self.entering, self.case
         case.update(closed_at=stamp(moment), court_case_declared=final is State.COURT_SEIZED)
-        if final is State.CLOSED:
-            case["outcome"] = "AMICABLE_AGREEMENT" if self.story.agreement else self.story.outcome
-        elif final is State.COI_OBJECTION:
+        if final is not State.CLOSED:  # an interruption ends the mediation and closes the file at once
+            case["ended_at"] = stamp(moment)
+        if final is State.COI_OBJECTION:
             self.conflict.update(objected_by=self.rng.choice(("consumer", "company")), objected_at=stamp(moment))
         self._event(moment, "ended", final_state=final.value, note=data.INTERRUPTION_NOTES.get(final) or None)

@@ -2,7 +2,8 @@
 groups in order: a pass reads an index range in order and counts, where it sorted every row of the year
 on SQLite and probed the proposals, answers and implementations for every file closed with an outcome.
 
-The backfill runs the application's own statement, so the columns hold what the running code would write.
+The backfill ran the application's own statement here; since that statement reads columns added later (the end
+of the mediation, 0010), it now runs in 0010, which recomputes every derived column of every file.
 
 Revision ID: 0008
 Revises: 0007
@@ -54,13 +55,10 @@ def _schema():
 
 
 def upgrade():
-    from mediator_plugin.reports.facts import refresh
-
     for name, type_ in COLUMNS.items():
         op.add_column('cases', sa.Column(name, type_, nullable=True), schema=_schema())
     for name in OLD_INDEXES:
         op.drop_index(name, table_name='cases', schema='mediation')
-    refresh(op.get_bind())
     for name, columns in INDEXES.items():
         op.create_index(name, 'cases', columns, unique=False, schema='mediation')
 

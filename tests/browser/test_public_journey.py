@@ -50,13 +50,14 @@ def test_file_online_track_and_see_it_in_the_queue(app, browser, new_page):
             jeanne.get_by_label("Vos prénom et nom").fill("Jeanne Dupont")
             jeanne.get_by_label("Votre adresse de courriel").fill("jeanne.dupont@example.org")
             jeanne.get_by_label("Votre adresse postale").fill("3 rue des Lilas\n33000 Bordeaux")
-            jeanne.get_by_label("Date de votre première réclamation écrite au service client").fill(
-                (date.today() - timedelta(days=40)).isoformat())
+            jeanne.get_by_label("Date de votre première réclamation écrite à la société (si vous en avez fait "
+                                "une)").fill((date.today() - timedelta(days=40)).isoformat())
             jeanne.get_by_label("Ce qui s'est passé").fill("On m'a prélevé deux fois la facture de mars.")
             jeanne.get_by_label("Ce que vous demandez").fill("Le remboursement du second prélèvement.")
             jeanne.set_input_files("input[name=attachments]", files=[
                 {"name": "facture-mars.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-            jeanne.get_by_label("Je certifie avoir d'abord fait ma demande par écrit au service client.").check()
+            jeanne.get_by_label("J'ai d'abord tenté de régler le litige directement avec la société, par une "
+                                "réclamation écrite.").check()
             with jeanne.expect_navigation():
                 jeanne.get_by_role("button", name="Envoyer ma demande").click()
 

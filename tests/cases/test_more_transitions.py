@@ -11,23 +11,31 @@ from freezegun import freeze_time
 from mediator_plugin.cases import instruction, parties, services
 from mediator_plugin.cases.models import Document, ObservationRequest
 from mediator_plugin.cases.workflow import State
+from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import InvalidTransition, MissingField, NotAllowed
 from mediator_plugin.proposals import services as proposals
 from tests.support.factories import admitted_case, new_case
 
 
+@pytest.mark.requirement("R-DEADLINE-1", "R-DEADLINE-2", "R-FLOW-1")
 def test_missing_documents_then_complete(app, people):
-    """RECEIVED → INCOMPLETE → ADMISSIBILITY_REVIEW; the 21 days start at completeness (R-DEADLINE-2)."""
+    """RECEIVED → INCOMPLETE → ADMISSIBILITY_REVIEW; with the charter's default the 21 days run from the receipt,
+    and the day the file became complete is the day the last document arrived, never a bare click."""
     with freeze_time("2025-01-02 09:00:00"):
         case = new_case(people.gestionnaire)
         services.request_documents(case, people.gestionnaire, missing="Copie de la réclamation écrite")
         db.session.commit()
-    assert case.state == State.INCOMPLETE and case.rejection_due is None
+    assert case.state == State.INCOMPLETE and case.rejection_due == date(2025, 1, 23)
     with freeze_time("2025-01-10 09:00:00"):
-        services.mark_complete(case, people.gestionnaire)
+        with pytest.raises(MissingField) as refused:  # nothing reached the file: the team gives the day
+            services.mark_complete(case, people.gestionnaire)
+        assert refused.value.field == "complete_on"
+        db.session.rollback()
+        services.mark_complete(case, people.gestionnaire, complete_on=date(2025, 1, 8))
         db.session.commit()
-    assert case.state == State.ADMISSIBILITY_REVIEW and case.rejection_due == date(2025, 1, 31)
+    assert case.state == State.ADMISSIBILITY_REVIEW and case.rejection_due == date(2025, 1, 23)
+    assert paris_date(case.complete_at) == date(2025, 1, 8)
 
 
 def test_consumer_question_and_answer(app, people):

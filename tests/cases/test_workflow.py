@@ -186,7 +186,8 @@ def test_answers_respect_the_acceptance_deadline(app, people):
                                     answered_on=date(2025, 1, 28), channel="email")
         db.session.rollback()
         proposals.record_answer(case, people.gestionnaire, party="company", answer="refused",
-                                answered_on=date(2025, 1, 28), channel="email", reason="Geste commercial déjà accordé")
+                                answered_on=date(2025, 1, 28), channel="email", reason_category="ALREADY_COMPENSATED",
+                                reason="Un geste commercial de 30 € a déjà été accordé en décembre.")
         proposals.record_answer(case, people.gestionnaire, party="consumer", answer="no_answer",
                                 answered_on=date(2025, 2, 2), channel="post")
         db.session.commit()
@@ -207,9 +208,11 @@ def test_signed_proposal_is_frozen_and_corrections_are_new_versions(app, people)
         db.session.flush()
     db.session.rollback()
     with pytest.raises(MissingField):
-        proposals.correct_proposal(case, people.mediatrice, reason="  ", solution="Rembourser 67,90 €")
+        proposals.correct_proposal(case, people.mediatrice, reason="  ", outcome="FULLY_FAVOURABLE_CONSUMER",
+                                   solution="Rembourser 67,90 €")
     db.session.rollback()
     second = proposals.correct_proposal(case, people.mediatrice, reason="Erreur de montant",
+                                        outcome="FULLY_FAVOURABLE_CONSUMER",
                                         solution="Rembourser 67,90 € sous 15 jours.")
     db.session.commit()
     versions = db.session.execute(sa.select(Proposal).order_by(Proposal.version)).scalars().all()

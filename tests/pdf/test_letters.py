@@ -23,13 +23,20 @@ FIELDS = {
     "notified_on": fr_date(NOTIFIED),
     "outcome_due": fr_date(NOTIFIED + timedelta(days=90)),
     "ground_label": GROUND["label"],
-    "next_steps": GROUND["next_steps"],
+    "next_steps": GROUND["next_steps"].format(company_name=CHARTER.mediator["company_name"],
+                                              sector_mediator=CHARTER.sector_mediator()),
+    "rejection_clock_start": CHARTER.texts["rejection_clock_receipt"].format(received_on=fr_date(date(2026, 10, 2))),
     "acceptance_deadline": fr_date(TODAY + timedelta(days=14)),
     "extension_reason": "expertise du compteur par un laboratoire indépendant",
     "previous_due": fr_date(date(2027, 1, 7)),
     "new_due": fr_date(date(2027, 3, 1)),
-    "closed_on": fr_date(TODAY),
-    "closure_summary": "les deux parties ont accepté la proposition de solution du médiateur",
+    "ended_on": fr_date(TODAY),
+    "correction_notice": "",
+    "agreement_terms": "Avoir de 40 € sur la prochaine facture.",
+    "closure_summary": "La proposition de solution adressée aux parties le 2 novembre 2026 a été acceptée par les "
+                       "deux parties.",
+    "closure_answers": "Réponse du consommateur : acceptée le 5 novembre 2026.",
+    "closure_reasons": "",
 }
 RECIPIENT = {"name": "Mme Élodie Lefèvre", "address": "12 allée des Tilleuls\n69003 Lyon",
              "email": "elodie.lefevre@example.org"}
@@ -53,10 +60,12 @@ def normalised(s: str) -> str:
 
 def render(kind: str, **overrides) -> bytes:
     options = {"charter": CHARTER, "fields": FIELDS, "recipient": RECIPIENT, "today": TODAY,
+               "website": "https://mediation.exemple.fr",
                "sections": SECTIONS if kind == "proposal" else None, **overrides}
     return render_letter(kind, **options)
 
 
+@pytest.mark.requirement("R-INFO-1", "R-INFO-4", "R-PRESC-2")
 @pytest.mark.parametrize("kind", sorted(CHARTER.letters))
 def test_letter_carries_every_mandatory_mention(kind):
     """Does each letter print, in full, every mention the charter declares for it?"""
@@ -80,6 +89,7 @@ def test_letter_shows_heading_recipient_and_footer(kind):
     assert CHARTER.mediator["mediator_title"] in text
     assert "Confidentiel – médiation" in text
     assert "Page 1 sur" in text
+    assert "https://mediation.exemple.fr" in text  # the letterhead gives the deployment's public address
     assert PdfReader(io.BytesIO(pdf)).metadata.title == f"{title} — MED-2026-0142"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -89,8 +90,9 @@ def test_missing_fields_are_listed_at_the_top_with_links(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'class="error-summary"' in page
-    for anchor in ('href="#name"', 'href="#certify"', 'href="#first_complaint_on"'):
+    for anchor in ('href="#name"', 'href="#first_complaint_on"'):
         assert anchor in page
+    assert 'href="#certify"' not in page  # not ticking it is no mistake: the mediator decides (L612-2 1°)
     assert 'aria-describedby="name-error"' in page and 'aria-invalid="true"' in page
     assert "Cette date est dans le futur" in page
     _stored_nothing()
@@ -119,5 +121,57 @@ def test_the_form_states_the_upload_limits_and_the_privacy_notice(client):
     assert "Jusqu'à 5 fichiers (PDF, JPEG, PNG, texte), 10 Mo au plus en tout" in page
     notice = page.index("Vos données personnelles")
     assert notice < page.index("Envoyer ma demande")
-    for words in ("examiner votre demande", "Société Exemple SA", "CECMC", "cinq ans", "CNIL", "dpo@example.com"):
+    for words in ("examiner votre demande", "Société Exemple SA", "CECMC", "5 ans après sa fin", "CNIL",
+                  "dpo@example.com"):
         assert words in page[notice:]
+
+
+@pytest.mark.requirement("R-GDPR-1", "R-GDPR-3")
+def test_privacy_notice_states_the_retention_periods_the_purge_applies(make_app):
+    """The notice is written from the [retention] settings: change a period and the notice says the new one."""
+    application = make_app(retention={"case_archive_months": 36, "inadmissible_request_months": 18,
+                                      "attachments_months": 12, "intake_not_taken_up_months": 24,
+                                      "online_filing_not_opened_months": 6})
+    with application.app_context():
+        page = html.unescape(application.test_client().get("/saisir").get_data(as_text=True))
+    notice = page[page.index("Vos données personnelles"):]
+    assert "puis 3 ans après sa fin dans une archive à accès restreint" in notice
+    assert "(18 mois après un refus" in notice and "6 mois après le dépôt" in notice
+    assert "supprimés 1 an après la fin de la médiation" in notice
+    assert "5 ans" not in notice
+
+
+@pytest.mark.requirement("R-ADM-1", "R-ADM-4", "R-WEB-2")
+def test_request_without_a_prior_written_complaint_is_accepted_with_a_plain_warning(app, client, login, people):
+    """/saisir no longer decides ground 1: an unticked box files the request, warns the consumer in plain words,
+    and the team refuses it with the ground-1 letter, which then counts among the refusals of R614-2 3°."""
+    from mediator_plugin.cases import services
+    from mediator_plugin.cases.models import Case
+    from mediator_plugin.intake.services import open_case
+    from mediator_plugin.reports.figures import compute
+    from tests.support.letters import letter_text
+
+    response = post_filing(client, certify="", first_complaint_on="")
+    assert response.status_code == 303
+    ack = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Vous n'avez pas coché que vous aviez d'abord écrit à la société" in ack
+    mail = db.session.execute(sa.select(OutboxMessage)).scalar_one()
+    assert "Vous n'avez pas coché" in mail.payload["body"]
+    item = db.session.execute(sa.select(IntakeItem)).scalar_one()
+    assert item.snapshot["certified_written_complaint"] is False
+
+    team = app.test_client()
+    login(team, "gestionnaire")
+    queue = html.unescape(team.get("/console/arrivees/").get_data(as_text=True))
+    assert "Le consommateur n'a pas indiqué de réclamation écrite préalable" in queue
+
+    case = open_case(item, people.gestionnaire)
+    db.session.commit()
+    page = html.unescape(team.get(f"/console/dossiers/{case.reference}").get_data(as_text=True))
+    assert '<option value="NO_PRIOR_WRITTEN_COMPLAINT" selected>' in page
+    services.declare_inadmissible(case, people.gestionnaire, ground="NO_PRIOR_WRITTEN_COMPLAINT")
+    db.session.commit()
+    assert "réclamation écrite" in letter_text(case, "rejection", "consumer")
+    year = db.session.get(Case, case.id).received_at.year
+    ground_1 = compute(year)["table_a"]["all"]["refusals"]["by_ground"][0]
+    assert (ground_1["code"], ground_1["numerator"]) == ("NO_PRIOR_WRITTEN_COMPLAINT", 1)

@@ -63,6 +63,8 @@ class KnownYear:
         self.charter = (charter.version, charter.sha256)
 
     def case(self, *, state_: str, received: datetime, party_type="consumer", **fields) -> Case:
+        # Every file written here ended the day it was closed: its mediation's end (R612-5) is that day.
+        fields.setdefault("ended_at", fields.get("closed_at"))
         i, self.n = self.n, self.n + 1
         reference = f"MED-2025-{i + 1:05d}"
         name, email, phone = f"Hortense Vasseur{i:02d}", f"hortense.vasseur{i:02d}@exemple.fr", f"06 12 34 {i:02d} 77"

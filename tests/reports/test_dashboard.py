@@ -81,8 +81,10 @@ def counted(app, people):
     outcomes = ("FULLY_FAVOURABLE_CONSUMER", "FULLY_FAVOURABLE_CONSUMER", "PARTLY_FAVOURABLE",
                 "UNFAVOURABLE_CONSUMER", "AMICABLE_AGREEMENT", "AMICABLE_AGREEMENT")
     for case, days, outcome in zip(march[3:9], (30, 45, 60, 80, 88, 130), outcomes, strict=True):
-        case.state, case.outcome, case.closed_at = "CLOSED", outcome, case.notified_at + timedelta(days=days)
-    march[9].state, march[9].closed_at = "WITHDRAWN_BY_CONSUMER", march[9].notified_at + timedelta(days=20)
+        case.state, case.outcome = "CLOSED", outcome
+        case.ended_at = case.closed_at = case.notified_at + timedelta(days=days)
+    march[9].state = "WITHDRAWN_BY_CONSUMER"
+    march[9].ended_at = march[9].closed_at = march[9].notified_at + timedelta(days=20)
     # Proposals answered in YEAR: billing 3 (the company accepts 2 of 3 = 66,7 %; the consumer all = 100,0 %),
     # contracts 1 (no answer from the company = 0,0 %). Not counted: a superseded version, an answer of YEAR - 1.
     for case, company in zip(march[3:6], ("accepted", "accepted", "refused"), strict=True):
@@ -127,8 +129,10 @@ def test_figures_counted_by_hand_are_on_the_page(app, counted, login):
     assert _row(html, "Dossiers recevables") == ["11", "68,8 %"]
     assert _row(html, "Dossiers refusés (irrecevables)") == ["3", "18,8 %"]
     assert _row(html, "Recevabilité pas encore décidée") == ["2", "12,5 %"]
-    assert _row(html, "Absence de réclamation écrite préalable auprès du service client") == ["2", "66,7 %"]
-    assert _row(html, "Saisine plus d'un an après la réclamation écrite".replace("'", "&#39;")) == ["1", "33,3 %"]
+    assert _row(html, "Absence de tentative préalable de résolution du litige directement auprès du professionnel "
+                      "par une réclamation écrite") == ["2", "66,7 %"]
+    assert _row(html, "Demande introduite auprès du médiateur plus d&#39;un an après la réclamation écrite auprès "
+                      "du professionnel") == ["1", "33,3 %"]
     assert _row(html, "Entièrement favorable au consommateur") == ["2", "33,3 %"]
     assert _row(html, "Accord amiable entre les parties") == ["2", "33,3 %"]
     assert _row(html, "Retrait du consommateur") == ["1", "100,0 %"]
@@ -137,9 +141,9 @@ def test_figures_counted_by_hand_are_on_the_page(app, counted, login):
     follow = html.split("Taux de suivi des propositions", 1)[1]
     assert _row(follow, "Facturation") == ["3", "2", "66,7 %", "100,0 %"]
     assert _row(follow, "Contrats") == ["1", "0", "0,0 %", "100,0 %"]
-    assert _row(html, "Médiations closes avec une issue") == ["6"]
+    assert _row(html, "Médiations terminées avec une issue") == ["6"]
     assert _row(html, "Durée moyenne") == ["72,2 jours"] and _row(html, "Durée médiane") == ["70,0 jours"]
-    assert _row(html, "Closes en 90 jours ou moins") == ["83,3 %"]
+    assert _row(html, "Terminées en 90 jours ou moins") == ["83,3 %"]
     assert _row(html, "Émise") == ["3", "75,0 %"] and _row(html, "Acceptée par la société") == ["1", "25,0 %"]
     assert "MED-" not in html and NAME not in html and "/console/dossiers" not in html
     assert "<script" not in html and "style=" not in html

@@ -30,49 +30,59 @@ def _to_answers(case, people, *, consumer: str, company: str) -> None:
     db.session.commit()
     today = date.today()
     proposals.record_answer(case, handler, party="consumer", answer=consumer, answered_on=today, channel="email")
+    refused = company == "refused"
     proposals.record_answer(case, handler, party="company", answer=company, answered_on=today, channel="email",
-                            reason="Nous maintenons notre position." if company == "refused" else None)
+                            reason_category="CONTRACT_APPLIED" if refused else None,
+                            reason="Nous maintenons notre position : le contrat exclut ce remboursement." if refused
+                            else None)
     db.session.commit()
 
 
+@pytest.mark.requirement("R-STATS-4", "R-DEADLINE-5")
 def test_facts_follow_a_file_accepted_implemented_and_closed(app, people):
-    """Does a file closed after a proposal both parties accepted carry its years, both answers and the status of
-    its latest implementation record, and is it counted so in the year's figures?"""
+    """Does a file whose proposal both parties accepted carry its years, both answers and the status of its latest
+    implementation record — from the end of the mediation on, before the file is closed — and is it counted so in
+    the year's figures?"""
     case = admitted_case(people.gestionnaire)
     year = case.received_at.year
     assert _facts(case) == {"received_year": year, "ended_year": None, "consumer_answer": None,
                             "company_answer": None, "amicable_implementation": None}
     _to_answers(case, people, consumer="accepted", company="accepted")
     assert _facts(case)["company_answer"] == "accepted"
-    assert _facts(case)["amicable_implementation"] is None  # not closed yet
+    # The mediation ended with both acceptances: its implementation is followed, unknown until recorded.
+    assert _facts(case)["ended_year"] == year and _facts(case)["amicable_implementation"] == "unknown"
     for status in ("partial", "done"):
         proposals.record_implementation(case, people.facturation, status=status, done_on=date.today())
         db.session.commit()
     services.close(case, people.gestionnaire)
     db.session.commit()
-    assert _facts(case) == {"received_year": year, "ended_year": case.closed_at.year, "consumer_answer": "accepted",
+    assert _facts(case) == {"received_year": year, "ended_year": case.ended_at.year, "consumer_answer": "accepted",
                             "company_answer": "accepted", "amicable_implementation": "done"}
     figures = compute(year)
     assert figures["table_a"]["all"]["implementation"]["implemented"]["numerator"] == 1
     assert figures["answers"]["overall"]["company_followed"]["numerator"] == 1
 
 
+@pytest.mark.requirement("R-DEADLINE-3", "R-DEADLINE-4", "R-DEADLINE-5", "R-STATS-5")
 def test_duration_and_extension_follow_the_file(app, people):
-    """Does an admitted file closed 100 days after its notice, after an extension, carry 100 days, day 100 and
-    the extension, and count outside the 90-day limit (R-DEADLINE-3, -4, -5)?"""
+    """Does an admitted file whose mediation ended 100 days after its notice, after an extension, carry 100 days,
+    day 100 and the extension, count outside the 90-day limit, and keep them when it is closed weeks later?"""
     with freeze_time("2025-03-03 09:00:00"):
         case = admitted_case(people.gestionnaire)
     with freeze_time("2025-05-20 09:00:00"):
         instruction.extend_deadline(case, people.gestionnaire, reason_category="expertise",
                                     justification="Expertise technique du compteur.", new_due=date(2025, 7, 1))
-        instruction.record_agreement(case, people.gestionnaire, text="Avoir de 40 € sur la prochaine facture.")
         db.session.commit()
     assert _facts(case, ("duration_days", "extended")) == {"duration_days": None, "extended": True}
     with freeze_time("2025-06-11 09:00:00"):
+        instruction.record_agreement(case, people.gestionnaire, text="Avoir de 40 € sur la prochaine facture.")
+        db.session.commit()
+    ended = {"duration_days": pytest.approx(100.0), "duration_day": 100, "extended": True}
+    assert _facts(case, ("duration_days", "duration_day", "extended")) == ended
+    with freeze_time("2025-06-30 09:00:00"):
         services.close(case, people.gestionnaire)
         db.session.commit()
-    assert _facts(case, ("duration_days", "duration_day", "extended")) == {
-        "duration_days": pytest.approx(100.0), "duration_day": 100, "extended": True}
+    assert _facts(case, ("duration_days", "duration_day", "extended")) == ended
     durations = compute(2025)["table_a"]["all"]["durations"]
     assert durations["within_limit"]["value"] == 0 and durations["extended"]["value"] == 1
     assert durations["mean"]["value"] == 100.0 and durations["median"]["value"] == 100.0

@@ -61,7 +61,7 @@ def test_table_a_figures_equal_the_hand_computed_ones(report):
     assert (whole["saisines"]["value"], domestic["saisines"]["value"], crossing["saisines"]["value"]) == (40, 36, 4)
     assert (whole["refusals"]["share"]["numerator"], whole["refusals"]["share"]["denominator"]) == (12, 40)
     assert [g["numerator"] for g in whole["refusals"]["by_ground"]] == [6, 2, 2, 1, 1]
-    assert [c["numerator"] for c in whole["interruptions"]["by_cause"]] == [3, 2, 0, 0, 0]
+    assert [c["numerator"] for c in whole["interruptions"]["by_cause"]] == [3, 2, 0, 0, 0, 0]
     durations = whole["durations"]
     assert (durations["mean"]["value"], durations["median"]["value"]) == (76.0, 72.5)
     assert (durations["within_limit"]["numerator"], durations["extended"]["numerator"]) == (14, 3)
@@ -86,7 +86,8 @@ def test_comex_pdf_states_every_table_a_item(report):
     text = pdf_text(render_edition(report, "comex"))
     for expected in TABLE_A:
         assert expected in text, expected
-    assert "Absence de réclamation écrite préalable auprès du service client 50,0 % (6 sur 12)" in text
+    assert ("Absence de tentative préalable de résolution du litige directement auprès du professionnel par une "
+            "réclamation écrite 50,0 % (6 sur 12)") in text
     assert "Édition pour le comité exécutif" in text and "Lettre du médiateur" in text
     assert OWNER in text and "15 décembre 2025" in text
     assert "Provisoire" in text and re.search(r"Page 3 sur \d+", text)
@@ -99,7 +100,8 @@ def test_public_pdf_suppresses_small_cells_and_holds_no_personal_data(report, kn
     for expected in ("Saisines reçues 40 36 non significatif", "Part des médiations interrompues 20,0 % (5 sur 25)",
                      "Durée moyenne 76,0 jours (sur 20 médiations)", "Résolus à l'amiable 75,0 % (15 sur 20)"):
         assert expected in text, expected
-    assert "Absence de réclamation écrite préalable auprès du service client non significatif" in text
+    assert ("Absence de tentative préalable de résolution du litige directement auprès du professionnel par une "
+            "réclamation écrite non significatif") in text
     assert "Contrats non significatif" in text  # 6 saisines
     assert "6 sur 12" not in text and "Outil en cours de déploiement." in text
     leaks = [*known_year.names, *known_year.emails, *known_year.phones, *known_year.tickets,

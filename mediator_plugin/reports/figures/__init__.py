@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from mediator_plugin import __version__, state
+from mediator_plugin.cases import deadlines
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.reports.definitions import definitions
 from mediator_plugin.reports.figures import durations as duration_figures
@@ -44,7 +45,7 @@ def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_grou
     """The items of Table A (R614-2) that are figures, for "all", "domestic" and "cross_border" files,
     from the groups of the three passes."""
     charter = state().charter
-    limit_days = charter.deadlines["outcome_days"]
+    limit_days = deadlines.outcome_days()
     medians = duration_figures.medians(scope, closed_groups)
     received_, ended_, closed_ = by_split(received_groups), by_split(ended_groups), by_split(closed_groups)
     return {split: {
@@ -84,13 +85,14 @@ def compute(year: int) -> dict:
         "duration_bands": duration_figures.bands(closed_groups),
         "trend": duration_figures.trend(scope, total(received_groups), closed_groups),
         "recommendations": recommendations(scope),
-        "definitions": definitions(charter.deadlines["outcome_days"]),
+        "definitions": definitions(deadlines.outcome_days()),
         "labels": labels(charter, settings),
         "context": {
             "charter_version": charter.version, "charter_sha256": charter.sha256, "generator_version": __version__,
-            "mediator": {key: charter.mediator.get(key, "") for key in (
-                "company_name", "mediator_name", "mediator_title", "postal_address", "email", "website",
-                "appointment", "networks")},
+            # The website is the deployment's public address (the base_url setting), as in the letters.
+            "mediator": {**{key: charter.mediator.get(key, "") for key in (
+                "company_name", "mediator_name", "mediator_title", "postal_address", "email", "appointment",
+                "networks")}, "website": settings["base_url"]},
             "charter_text": charter.text,
         },
     }

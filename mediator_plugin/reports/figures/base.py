@@ -20,7 +20,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case
-from mediator_plugin.cases.workflow import INTERRUPTED, State
+from mediator_plugin.cases.workflow import INTERRUPTED
 from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.db import db
 
@@ -78,13 +78,13 @@ class Scope:
         return self.files(Case.received_year == self.year, *more)
 
     def ended(self, *more):
-        """Files whose procedure ended in the year (closure, refusal or interruption)."""
+        """Files whose procedure ended in the year (an outcome, a refusal or an interruption; R612-5)."""
         return self.files(Case.ended_year == self.year, *more)
 
-    def closed_with_outcome(self, *more):
-        """Mediations closed in the year with an outcome: the base of durations and results."""
-        return self.ended(Case.state == State.CLOSED, Case.outcome.is_not(None), Case.notified_at.is_not(None),
-                          *more)
+    def with_outcome(self, *more):
+        """Mediations that reached their outcome in the year, whether or not the file is closed yet: the base
+        of durations and results."""
+        return self.ended(Case.outcome.is_not(None), Case.notified_at.is_not(None), *more)
 
 
 def by_split(groups: Iterable) -> dict[str, list]:

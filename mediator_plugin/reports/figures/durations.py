@@ -1,13 +1,13 @@
 """Durations (Table A, item 5; R-STATS-5): mean, median, share within 90 days, share extended, a
 distribution in bands, and the years before for the trend, from one grouped pass over the mediations
-closed in the year with an outcome (:func:`closed`)."""
+that reached their outcome in the year (:func:`closed`), from the notice of seizure to the end of the
+mediation (R612-5), not to the later closing of the file."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case
-from mediator_plugin.cases.workflow import State
 from mediator_plugin.reports.figures.base import (
     Scope,
     by_split,
@@ -25,14 +25,14 @@ TREND_YEARS = 5
 
 
 def closed(scope: Scope) -> list:
-    """Mediations closed in the year with an outcome, counted (``n``) by side of the split and by ``day``,
+    """Mediations that reached their outcome in the year, counted (``n``) by side of the split and by ``day``,
     the duration rounded up to whole days, with the sum of their durations (``days``) and how many had an
     extension (``extended``): the limit and the bands are whole days, so these groups give them exactly.
     The columns are the file's own (:mod:`mediator_plugin.reports.facts`), grouped in the order of their index."""
     return rows(sa.select(Case.cross_border, Case.duration_day.label("day"), sa.func.count().label("n"),
                           sa.func.sum(Case.duration_days).label("days"),
                           sa.func.count().filter(Case.extended.is_(True)).label("extended"))
-                .where(scope.closed_with_outcome()).group_by(Case.cross_border, Case.duration_day))
+                .where(scope.with_outcome()).group_by(Case.cross_border, Case.duration_day))
 
 
 def durations(split: list, median: float | None, limit_days: int) -> dict:
@@ -52,7 +52,7 @@ def durations(split: list, median: float | None, limit_days: int) -> dict:
 def medians(scope: Scope, groups: list) -> dict[str, float | None]:
     """The median duration of each split, in SQL on both backends: ``percentile_cont`` on PostgreSQL, the
     middle row(s) by ORDER BY/LIMIT/OFFSET on SQLite — sorting only the whole days that hold them."""
-    duration, where = Case.duration_days, scope.closed_with_outcome()
+    duration, where = Case.duration_days, scope.with_outcome()
     sides = {"all": None, "domestic": False, "cross_border": True}
     if is_postgresql():
         middle = sa.func.percentile_cont(0.5).within_group(duration)
@@ -106,8 +106,8 @@ def trend(scope: Scope, received: int, groups: list) -> list[dict]:
                          .where(scope.files(Case.received_year.in_(before))).group_by(Case.received_year)))
     closings = {year: (n, mean) for year, n, mean in rows(
         sa.select(Case.ended_year, sa.func.count(), sa.func.avg(Case.duration_days))
-        .where(scope.files(Case.ended_year.in_(before), Case.state == State.CLOSED, Case.outcome.is_not(None),
-                           Case.notified_at.is_not(None))).group_by(Case.ended_year))}
+        .where(scope.files(Case.ended_year.in_(before), Case.outcome.is_not(None), Case.notified_at.is_not(None)))
+        .group_by(Case.ended_year))}
     counted = total(groups)
     saisines[scope.year] = received
     closings[scope.year] = (counted, total(groups, value=lambda g: g.days) / counted if counted else None)

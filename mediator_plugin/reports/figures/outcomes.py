@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case
-from mediator_plugin.cases.workflow import State
 from mediator_plugin.reports.figures.base import INTERRUPTED_STATES, Scope, ratio, rows, total
 
 FAVOURS_CONSUMER = ("FULLY_FAVOURABLE_CONSUMER", "PARTLY_FAVOURABLE")
@@ -21,18 +20,19 @@ ENDED_KEYS = (Case.cross_border, Case.state, Case.outcome, Case.amicable_impleme
 
 
 def ended(scope: Scope) -> list:
-    """Admitted mediations closed or interrupted in the year, counted (``n``) by :data:`ENDED_KEYS`: the side
+    """Admitted mediations that ended in the year (an outcome or an interruption), counted (``n``) by
+    :data:`ENDED_KEYS`: the side
     of the split, the state, the outcome, ``implementation`` (for a mediation resolved amicably, the status of
     its latest implementation record, see :mod:`mediator_plugin.reports.facts`; otherwise None), and for
     the parties' answers, the department and each party's answer to the current proposal."""
     return rows(sa.select(*ENDED_KEYS, sa.func.count().label("n"))
                 .where(scope.ended(Case.notified_at.is_not(None),
-                                   Case.state.in_((State.CLOSED, *INTERRUPTED_STATES))))
+                                   sa.or_(Case.outcome.is_not(None), Case.state.in_(INTERRUPTED_STATES))))
                 .group_by(*ENDED_KEYS))
 
 
-def _closed_with_outcome(g) -> bool:
-    return g.state == State.CLOSED and g.outcome is not None
+def _with_outcome(g) -> bool:
+    return g.outcome is not None
 
 
 def interruptions(split: list, causes: list[dict]) -> dict:
@@ -40,7 +40,7 @@ def interruptions(split: list, causes: list[dict]) -> dict:
     by_cause = {c: total(split, lambda g, c=c: g.state == c) for c in INTERRUPTED_STATES}
     interrupted = sum(by_cause.values())
     return {
-        "share": ratio(interrupted, total(split, _closed_with_outcome) + interrupted, "interrupted_share"),
+        "share": ratio(interrupted, total(split, _with_outcome) + interrupted, "interrupted_share"),
         "by_cause": [{"code": c["code"], **ratio(by_cause.get(c["code"], 0), interrupted, "cause_share")}
                      for c in causes],
     }
@@ -51,7 +51,7 @@ def results(split: list, outcomes: list[dict]) -> dict:
     the shares in favour of the consumer and of the professional, and the amicable share."""
     by_outcome: dict[str, int] = {}
     for g in split:
-        if _closed_with_outcome(g):
+        if _with_outcome(g):
             by_outcome[g.outcome] = by_outcome.get(g.outcome, 0) + g.n
     closed = sum(by_outcome.values())
     amicable = total(split, lambda g: g.implementation is not None)
@@ -84,7 +84,7 @@ def answers_by_department(split: list) -> dict:
     proposal, per department and overall (``split``: the groups of :func:`ended` of every file)."""
     tally: dict[str, dict[tuple[str, str], int]] = {}
     for g in split:  # a few groups per department, not per file
-        if not (_closed_with_outcome(g) and g.resolution_mode == "proposal"):
+        if not (_with_outcome(g) and g.resolution_mode == "proposal"):
             continue
         for key in (g.department or "", "*"):
             cell = tally.setdefault(key, {})
@@ -95,7 +95,10 @@ def answers_by_department(split: list) -> dict:
     def rates(cell: dict) -> dict:
         company = sum(n for (party, _), n in cell.items() if party == "company")
         consumer = sum(n for (party, _), n in cell.items() if party == "consumer")
+        # A reasoned refusal and the company's silence are counted apart (R-FLOW-4, R-INFO-2).
         return {"company_followed": ratio(cell.get(("company", "accepted"), 0), company, "company_follow_rate"),
+                "company_refused": ratio(cell.get(("company", "refused"), 0), company, "company_refusal_rate"),
+                "company_silent": ratio(cell.get(("company", "no_answer"), 0), company, "company_silence_rate"),
                 "consumer_accepted": ratio(cell.get(("consumer", "accepted"), 0), consumer,
                                            "consumer_acceptance_rate")}
 
