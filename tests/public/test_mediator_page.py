@@ -15,11 +15,13 @@ from mediator_plugin.public.r614 import R614_ITEMS, missing_r614_items
 CHARTER_DIR = Path(__file__).resolve().parents[2] / "charter"
 
 
+@pytest.mark.requirement("R-WEB-1")
 def test_the_shipped_charter_has_every_item():
     """Is nothing missing from the charter as shipped?"""
     assert missing_r614_items(load_charter(CHARTER_DIR)) == []
 
 
+@pytest.mark.requirement("R-WEB-1")
 @pytest.mark.parametrize("key", ["background", "networks", "listing", "eu_link_url", "mandate_length"])
 def test_an_empty_item_is_named(key):
     """Does blanking one item make the checker name it (so that publication is refused)?"""
@@ -30,6 +32,7 @@ def test_an_empty_item_is_named(key):
     assert missing[0].startswith("R614-1 ")
 
 
+@pytest.mark.requirement("R-WEB-1")
 def test_empty_lists_and_rules_items_are_named_too():
     """Are an empty list of laws, an empty step of the process and an empty scope named?"""
     charter = load_charter(CHARTER_DIR)
@@ -39,6 +42,7 @@ def test_empty_lists_and_rules_items_are_named_too():
     assert missing_r614_items(blanked) == ["R614-1 6°: scope.covered", "R614-1 7°: laws", "CECMC D01: process"]
 
 
+@pytest.mark.requirement("R-WEB-4")
 def test_the_closed_odr_platform_is_refused_as_the_eu_link(tmp_path):
     """Does a charter pointing item 10 to the closed ODR platform stop start-up (R-WEB-4)?"""
     shutil.copytree(CHARTER_DIR, tmp_path / "charter")
@@ -51,6 +55,7 @@ def test_the_closed_odr_platform_is_refused_as_the_eu_link(tmp_path):
         load_charter(tmp_path / "charter")
 
 
+@pytest.mark.requirement("R-WEB-1", "R-WEB-3", "R-WEB-4")
 def test_the_page_shows_every_item_and_the_pre_check(app):
     """Does / show each of the R614-1 items, the process, the rights and a pre-check made of plain links?"""
     from mediator_plugin import state

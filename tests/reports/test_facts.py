@@ -35,6 +35,7 @@ def _to_answers(case, people, *, consumer: str, company: str) -> None:
     db.session.commit()
 
 
+@pytest.mark.requirement("R-STATS-4")
 def test_facts_follow_a_file_accepted_implemented_and_closed(app, people):
     """Does a file closed after a proposal both parties accepted carry its years, both answers and the status of
     its latest implementation record, and is it counted so in the year's figures?"""
@@ -57,6 +58,7 @@ def test_facts_follow_a_file_accepted_implemented_and_closed(app, people):
     assert figures["answers"]["overall"]["company_followed"]["numerator"] == 1
 
 
+@pytest.mark.requirement("R-DEADLINE-5", "R-STATS-5")
 def test_duration_and_extension_follow_the_file(app, people):
     """Does an admitted file closed 100 days after its notice, after an extension, carry 100 days, day 100 and
     the extension, and count outside the 90-day limit (R-DEADLINE-3, -4, -5)?"""
@@ -78,6 +80,7 @@ def test_duration_and_extension_follow_the_file(app, people):
     assert durations["mean"]["value"] == 100.0 and durations["median"]["value"] == 100.0
 
 
+@pytest.mark.requirement("R-STATS-4")
 def test_a_refused_proposal_is_not_amicable(app, people):
     """Does a proposal the company refused leave the file without an implementation status, its refusal counted?"""
     case = admitted_case(people.gestionnaire)
@@ -91,6 +94,7 @@ def test_a_refused_proposal_is_not_amicable(app, people):
     assert figures["table_a"]["all"]["results"]["amicable"]["numerator"] == 0
 
 
+@pytest.mark.requirement("R-STATS-4")
 def test_an_agreement_without_implementation_record_is_unknown(app, people):
     """Is a mediation closed on an agreement, with no implementation recorded, counted as unknown (Table A, 6)?"""
     case = admitted_case(people.gestionnaire)
