@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
 from mediator_plugin.core.charter import CharterError, load_charter
+from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.public.r614 import R614_ITEMS, missing_r614_items
 
 CHARTER_DIR = Path(__file__).resolve().parents[2] / "charter"
@@ -70,6 +72,8 @@ def test_the_page_shows_every_item_and_the_pre_check(app):
         elif key == "laws":
             assert all(law["url"] in page and str(escape(law["label"])) in page
                        for law in charter.mediator["laws"])
+        elif isinstance(charter.mediator[key], date):  # the mandate's first and last day
+            assert fr_date(charter.mediator[key]) in page, key
         elif source != "RGPD art. 13":
             values = charter.mediator[key] if isinstance(charter.mediator[key], list) else [charter.mediator[key]]
             assert all(str(escape(v)) in page for v in values), key
