@@ -124,6 +124,7 @@ def summary(rows: list[Row]) -> dict[str, Counter]:
 
 
 def print_rows(rows: list[Row]) -> None:
+    """Each requirement on the terminal: status and title, then its code, tests and note."""
     for row in rows:
         r = row.requirement
         print(f"{r.id:<13} {r.level:<8} {row.status:<24} {r.title}")
@@ -137,6 +138,7 @@ def print_rows(rows: list[Row]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Read, evaluate, print, write (or compare with ``--check``); 0, or 1 with the problems listed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--check", action="store_true", help="write nothing; an out-of-date document is a problem")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")

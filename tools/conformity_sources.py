@@ -108,13 +108,14 @@ def code_citations(root: Path) -> dict[str, list[tuple[str, int]]]:
     cited: dict[str, list[tuple[str, int]]] = {}
     for top in CODE_ROOTS:
         for path in sorted((root / top).rglob("*")):
-            if not path.is_file() or path.suffix in SKIPPED_SUFFIXES or set(path.parts) & set(SKIPPED_DIRS):
+            relative = path.relative_to(root)
+            if not path.is_file() or path.suffix in SKIPPED_SUFFIXES or set(relative.parts) & set(SKIPPED_DIRS):
                 continue
             try:
                 text = path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
                 continue
-            where = path.relative_to(root).as_posix()
+            where = relative.as_posix()
             for number, line in enumerate(text.splitlines(), 1):
                 for requirement_id in sorted(ids_in(line)):
                     cited.setdefault(requirement_id, []).append((where, number))
