@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Reinstall when pyproject.toml changes.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench evidence bench-tools i18n clean
+.PHONY: demo test lint conformity bench evidence bench-tools i18n clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -24,6 +24,12 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Each requirement of the law-and-practice reference: its level, the code citing it, the tests marked with it
+# (@pytest.mark.requirement); writes docs/conformity.md. CONFORMITY_ARGS=--check writes nothing and fails when
+# a document is out of date (.ci/run).
+conformity: $(STAMP)
+	$(BIN)/python tools/conformity.py $(CONFORMITY_ARGS)
 
 # The benchmarks drive the server with wrk and run PostgreSQL: Debian's packages, installed when missing.
 BENCH_PACKAGES := wrk postgresql

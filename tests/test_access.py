@@ -114,6 +114,7 @@ def test_every_endpoint_is_listed(app):
     assert endpoints == set(EXPECTED)
 
 
+@pytest.mark.requirement("R-CONF-1", "R-IND-1", "R-ADM-2")
 def test_access_matrix(app, world, login):
     """Does each identity reach exactly the endpoints its role allows, on every method?"""
     rules = [r for r in app.url_map.iter_rules() if r.endpoint not in ("mediator.auth.callback",)]
@@ -135,6 +136,7 @@ def test_access_matrix(app, world, login):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.requirement("R-SCOPE-1", "R-CONF-1")
 def test_customer_service_agent_meets_403_everywhere(app, world, login):
     """Does the agent (no role) get 403 on every console, correspondent and report page?"""
     client = app.test_client()

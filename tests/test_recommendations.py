@@ -19,6 +19,7 @@ def _issue(actor, **overrides):
     return services.issue(actor, **{**fields, **overrides})
 
 
+@pytest.mark.requirement("R-RECO-1")
 def test_issue_numbers_per_year_and_records_history(app, people):
     """Are recommendations numbered YYYY-NN and is their creation in the history?"""
     first, second = _issue(people.mediatrice), _issue(people.mediatrice, title="Deuxième")
@@ -27,6 +28,7 @@ def test_issue_numbers_per_year_and_records_history(app, people):
     assert first.status == "ISSUED" and first.history[0].changes == {"created": "2026-01"}
 
 
+@pytest.mark.requirement("R-RECO-1")
 def test_status_changes_keep_before_and_after(app, people):
     """Does each follow-up record the old and new status and the fields changed?"""
     recommendation = _issue(people.mediatrice)
@@ -41,6 +43,7 @@ def test_status_changes_keep_before_and_after(app, people):
     assert events[1].changes["due_on"] == [None, "2026-09-30"] and events[2].note == "Vérifié sur le site"
 
 
+@pytest.mark.requirement("R-RECO-1", "R-IND-1")
 def test_only_the_mediator_manages_and_refusals_are_reasoned(app, people):
     """Is the register closed to the case handler and executives, and a decline without reasons refused?"""
     with pytest.raises(NotAllowed):
@@ -54,6 +57,7 @@ def test_only_the_mediator_manages_and_refusals_are_reasoned(app, people):
         services.update(recommendation, people.mediatrice, status="FORGOTTEN")
 
 
+@pytest.mark.requirement("R-RECO-1")
 def test_follow_up_needs_an_explanation_and_dates_the_review(app, people):
     """Is a follow-up refused without its explanation, and recorded with it as the history's reason and review?"""
     recommendation = _issue(people.mediatrice)

@@ -37,6 +37,7 @@ def _post(client, page_path, path, data):
     return client.post(path, data={**data, "csrf_token": token})
 
 
+@pytest.mark.requirement("R-RECO-1")
 def test_mediator_issues_then_follows_up_with_a_reason(app, login):
     """Can the mediator issue a recommendation and change its status, the reason landing in the history?"""
     claire = _client(app, login, "mediatrice")
@@ -64,6 +65,7 @@ def test_mediator_issues_then_follows_up_with_a_reason(app, login):
     assert "2026-01" not in claire.get("/console/recommandations/?status=DECLINED").get_data(as_text=True)
 
 
+@pytest.mark.requirement("R-RECO-1")
 def test_follow_up_without_explanation_is_refused(app, login, recommendation):
     """Is a status change without its explanation refused with the reason, the status left as it was?"""
     claire = _client(app, login, "mediatrice")
@@ -88,6 +90,7 @@ def test_case_handler_reads_but_cannot_write(app, login, recommendation):
     assert recommendation.status == "ISSUED"
 
 
+@pytest.mark.requirement("R-IND-1", "R-CONF-1")
 def test_executive_reads_without_forms_or_file_references(app, login, recommendation):
     """Does the executive read the register and the page, with no form, no file reference, and 403 on writes?"""
     claire = _client(app, login, "mediatrice")

@@ -32,6 +32,7 @@ def _cli(app, *args):
     return result.output
 
 
+@pytest.mark.requirement("R-SCOPE-1", "R-HELPDESK-2", "R-CONF-4")
 def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_path):
     """Can the team take a closed ticket through the whole procedure, the agent see only the label?"""
     app = make_app(zendesk=helpdesk["settings"])

@@ -90,6 +90,7 @@ def test_jobs_reread_a_hinted_ticket_and_record_the_run(hooked_app, helpdesk):
     assert run.finished_at is not None and run.summary["refreshed"] == {"zendesk": 1}
 
 
+@pytest.mark.requirement("R-CONF-1")
 def test_admin_sees_health_and_retries_without_file_content(hooked_app, login):
     """The admin sees a failed mail by kind only (no recipient, no file), and can put it back in the queue."""
     enqueue(OutboxKind.MAIL, "x:1", {"to": ["jeanne.dupont@example.org"], "subject": "MED-2026-00001 secret",

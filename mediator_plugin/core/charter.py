@@ -11,7 +11,7 @@ import hashlib
 import string
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -153,9 +153,23 @@ def _codes_exactly(expected):
     return check
 
 
+def _a_date(value) -> None:
+    # Marshmallow 4 ignores a validator's return value: it must raise.
+    if not isinstance(value, date):
+        raise ValidationError("write a TOML date, such as 2026-01-05 (no quotes)")
+
+
+def _three_years_after(start: date) -> date:
+    """The day a three-year mandate begun on ``start`` is over (29 February runs to 1 March)."""
+    try:
+        return start.replace(year=start.year + 3)
+    except ValueError:
+        return date(start.year + 3, 3, 1)
+
+
 class _Rules(Schema):
     version = fields.String(required=True, validate=validate.Regexp(r"^\d{4}\.\d+$"))
-    adopted_on = fields.Raw(required=True, validate=lambda v: isinstance(v, date))
+    adopted_on = fields.Raw(required=True, validate=_a_date)
     scope = fields.Nested(_Scope, required=True)
     deadlines = fields.Nested(_Deadlines, required=True)
     grounds = fields.List(fields.Nested(_Ground), required=True, validate=_codes_exactly(LEGAL_GROUNDS))
@@ -240,6 +254,10 @@ class _Mediator(Schema):
     listing = fields.String(required=True)
     listing_date = fields.String(required=True)
     mandate_length = fields.String(required=True)
+    # R-IND-2: the mandate's dates (at least three years, L613-1) and who appointed the mediator (L613-2 1°).
+    mandate_start = fields.Raw(required=True, validate=_a_date)
+    mandate_end = fields.Raw(required=True, validate=_a_date)
+    appointing_body = fields.String(required=True)
     background = fields.String(required=True)
     networks = fields.String(required=True)
     laws = fields.List(fields.Nested(_Link), required=True)
@@ -253,6 +271,14 @@ class _Mediator(Schema):
     sector_mediator_website = fields.String(required=True)
     # GDPR Art. 13 notice of the online form (R-GDPR-1); the retention periods come from the settings.
     privacy_contact = fields.String(required=True)
+
+    @validates_schema
+    def _mandate_of_three_years(self, data, **_):
+        start, end = data.get("mandate_start"), data.get("mandate_end")
+        if isinstance(start, date) and isinstance(end, date) and end < _three_years_after(start) - timedelta(days=1):
+            raise ValidationError(f"the mandate must last at least three years (L613-1): begun on {start}, it "
+                                  f"ends on {_three_years_after(start) - timedelta(days=1)} at the earliest",
+                                  field_name="mandate_end")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ def seeded(app):
     return 300
 
 
+@pytest.mark.requirement("R-CONF-1")
 def test_only_the_team_reads_file_statuses(app, people, api):
     """Anonymous 401, agent, executive, admin and correspondent 403, both in JSON; the team 200?"""
     reference = new_case(people.gestionnaire).reference
@@ -96,6 +97,7 @@ def test_search_by_consumer_shows_no_party_data(app, people, api):
     assert item["outcome_due"] and item["closed_at"] is None and item["outcome"] is None
 
 
+@pytest.mark.requirement("R-CONF-1")
 def test_file_status_has_deadlines_requests_and_proposal_and_is_audited(app, people, api):
     """Does one file's status give its deadlines with their legal basis, the open request and the draft,
     without any text, and leave an audit entry of the read?"""

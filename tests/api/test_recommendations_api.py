@@ -39,6 +39,7 @@ def issued(app, people):
     return first.id
 
 
+@pytest.mark.requirement("R-IND-1")
 def test_who_reads_and_who_writes_the_register(app, issued, api):
     """Anonymous 401; agent, admin and correspondent 403; executives and handlers read but may not write?"""
     paths = (f"{API}/recommendations", f"{API}/recommendations/{issued}")
@@ -125,6 +126,7 @@ def test_invalid_bodies_are_422_naming_the_fields(app, api):
     assert _counts() == (0, 0)
 
 
+@pytest.mark.requirement("R-RECO-1")
 def test_status_change_needs_reason_and_current_version(app, issued, api):
     """Is a status change recorded with its reason, refused without one (422), on a stale version (409) and
     when the service refuses it (a decline without the company's reasons), each time storing nothing?"""

@@ -38,6 +38,7 @@ def _act(page, action, fill=None):
         form.locator("button[type=submit]:not([formaction])").click()
 
 
+@pytest.mark.requirement("R-FLOW-1", "R-IND-1")
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_journey_from_intake_to_closure(make_app, new_page):
     """gestionnaire opens and admits; facturation answers; mediatrice signs; facturation carries it out; closed."""

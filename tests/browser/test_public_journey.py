@@ -22,6 +22,7 @@ def _login(page, base, sub):
     page.wait_for_url(re.compile(re.escape(base) + ".*"))
 
 
+@pytest.mark.requirement("R-WEB-2", "R-FLOW-6")
 def test_file_online_track_and_see_it_in_the_queue(app, browser, new_page):
     """Filing with a document, reading the acknowledgement, tracking with the code, then the team's queue."""
     from axe_playwright_python.sync_playwright import Axe

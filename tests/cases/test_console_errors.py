@@ -45,6 +45,7 @@ def test_invalid_transition_is_409_with_the_reason(console):
     assert db.session.execute(sa.select(Case.state).where(Case.reference == reference)).scalar() == "RECEIVED"
 
 
+@pytest.mark.requirement("R-ADM-1")
 def test_missing_mandatory_field_is_422(console):
     """A refusal without a ground: 422, the reason on the page, the file unchanged."""
     post, _ = console

@@ -76,6 +76,7 @@ def test_a_closed_file_still_takes_notes(app, people, login, in_review):
     assert response.status_code == 303
 
 
+@pytest.mark.requirement("R-DEADLINE-3")
 def test_seizure_preview_is_the_letter_of_today_and_stores_nothing(app, login, in_review):
     """Does the preview show the notice's mandatory mentions and today's 90-day date, without storing a letter?"""
     client, _ = _client(app, login, "gestionnaire", in_review)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.cases import instruction
@@ -14,6 +15,7 @@ from mediator_plugin.core.pdf import fr_date
 from tests.support.factories import admitted_case
 
 
+@pytest.mark.requirement("R-FLOW-2")
 def test_late_department_shows_next_reminder_then_escalation(app, people, login):
     """A request 3 days late with no reminder: next reminder today; after the charter's reminders: escalation."""
     case = admitted_case(people.gestionnaire)

@@ -80,6 +80,7 @@ def test_search_by_reference_email_and_ticket_finds_the_file(register):
     assert [row.id for row in by_ticket.rows] and by_ticket.total == len(by_ticket.rows)
 
 
+@pytest.mark.requirement("R-CONF-1")
 def test_file_page_shows_the_file_and_records_the_read(console):
     """Does the file page show the parties and the history, and is each read appended to the audit chain?"""
     reference, name = db.session.execute(

@@ -261,23 +261,6 @@ def test_deadline_rules_live_in_one_module():
     assert offenders == []
 
 
-def test_no_private_helper_is_imported_across_packages():
-    """A module never imports another package's ``_private`` name (issue 13: one home per rule)."""
-    import ast
-
-    root = Path(__file__).resolve().parents[2] / "mediator_plugin"
-    offenders = []
-    for path in root.rglob("*.py"):
-        package = path.relative_to(root).parts[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mediator_plugin."):
-                other = node.module.split(".")[1]
-                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
-                if other != package and private:
-                    offenders.append(f"{path.relative_to(root)}: {node.module} {private}")
-    assert offenders == []
-
-
 @pytest.mark.requirement("R-DEADLINE-4")
 def test_extension_is_decided_before_the_end_for_a_later_date(app):
     """R612-5: an extension after the 90 days, or to an earlier date, is refused (R-DEADLINE-4)."""

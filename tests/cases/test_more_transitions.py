@@ -38,6 +38,7 @@ def test_missing_documents_then_complete(app, people):
     assert paris_date(case.complete_at) == date(2025, 1, 8)
 
 
+@pytest.mark.requirement("R-FLOW-1")
 def test_consumer_question_and_answer(app, people):
     """INSTRUCTION → AWAITING_CONSUMER → INSTRUCTION, with the question and answer on the timeline."""
     case = admitted_case(people.gestionnaire)
@@ -51,6 +52,7 @@ def test_consumer_question_and_answer(app, people):
     assert [e.kind for e in case.events][-2:] == ["consumer_asked", "consumer_answered"]
 
 
+@pytest.mark.requirement("R-STATS-3", "R-FLOW-1")
 def test_amicable_agreement_path(app, people):
     """An agreement during mediation closes with AMICABLE_AGREEMENT, after implementation."""
     case = admitted_case(people.gestionnaire)
@@ -61,6 +63,7 @@ def test_amicable_agreement_path(app, people):
     assert (case.state, case.outcome, case.resolution_mode) == (State.CLOSED, "AMICABLE_AGREEMENT", "agreement")
 
 
+@pytest.mark.requirement("R-FLOW-1")
 def test_withdrawal_before_admission_tells_only_the_consumer(app, people):
     """A withdrawal before notification ends the file; the closure letter goes to the consumer alone."""
     case = new_case(people.gestionnaire)
@@ -85,6 +88,7 @@ def test_correspondent_answers_only_for_their_department(app, people):
         instruction.answer_observations(request, people.gestionnaire, answer="Encore")
 
 
+@pytest.mark.requirement("R-PROC-2")
 def test_contacts_and_representatives(app, people):
     """Contact corrections and representatives are recorded on the timeline; bad input is refused."""
     case = new_case(people.gestionnaire)

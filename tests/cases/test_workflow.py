@@ -24,6 +24,7 @@ def _count(model, *where):
     return db.session.execute(sa.select(sa.func.count()).select_from(model).where(*where)).scalar()
 
 
+@pytest.mark.requirement("R-FLOW-1")
 def test_whole_path_to_closure(app, people):
     """Does a file go from receipt to closure with every letter, label, timeline line and audit entry?"""
     handler, mediator = people.gestionnaire, people.mediatrice
@@ -63,6 +64,7 @@ def test_whole_path_to_closure(app, people):
     assert verify_chain().broken_at is None
 
 
+@pytest.mark.requirement("R-ADM-2", "R-FLOW-1")
 def test_handler_cannot_sign_and_company_cannot_decide_admissibility(app, people):
     """Is signing kept to the mediator and admissibility to the mediator's team (R-ADM-2)?"""
     case = new_case(people.gestionnaire)
@@ -75,6 +77,7 @@ def test_handler_cannot_sign_and_company_cannot_decide_admissibility(app, people
         proposals.sign_proposal(admitted, people.gestionnaire, outcome="PARTLY_FAVOURABLE")
 
 
+@pytest.mark.requirement("R-FLOW-1")
 def test_invalid_transition_is_refused_and_changes_nothing(app, people):
     """Is closing a file still under review refused, leaving state, timeline and outbox as they were?"""
     case = new_case(people.gestionnaire)
@@ -85,6 +88,7 @@ def test_invalid_transition_is_refused_and_changes_nothing(app, people):
     assert case.state == State.RECEIVED and len(case.events) == events and _count(OutboxMessage) == outbox
 
 
+@pytest.mark.requirement("R-ADM-1")
 def test_inadmissibility_needs_one_of_the_five_grounds(app, people):
     """Is a refusal without a legal ground, or with a foreign sub-reason, refused (R-ADM-1)?"""
     case = new_case(people.gestionnaire)
@@ -100,6 +104,7 @@ def test_inadmissibility_needs_one_of_the_five_grounds(app, people):
     assert mail.payload["to"] == ["jeanne.dupont@example.org"]  # only the consumer is told of a refusal
 
 
+@pytest.mark.requirement("R-DEADLINE-1")
 def test_rejection_deadline_worked_example(app, people):
     """R-DEADLINE-1: received 2025-01-10, refusal due on or before 2025-01-31; later needs a reason."""
     with freeze_time("2025-01-10 09:00:00"):
@@ -117,6 +122,7 @@ def test_rejection_deadline_worked_example(app, people):
     assert case.late_reason == "Pièces reçues par courrier avec retard"
 
 
+@pytest.mark.requirement("R-DEADLINE-3")
 def test_outcome_deadline_worked_example(app, people):
     """R-DEADLINE-3: notified 2025-01-15, the mediation must end by 2025-04-15."""
     with freeze_time("2025-01-15 10:00:00"):
@@ -124,6 +130,7 @@ def test_outcome_deadline_worked_example(app, people):
     assert case.outcome_due == date(2025, 4, 15)
 
 
+@pytest.mark.requirement("R-FUTURE-1", "R-FLOW-2")
 def test_company_reply_deadline_in_working_days(app, people):
     """R-FUTURE-1: a request on 2026-03-02 is due on 2026-03-30 (20 working days)."""
     with freeze_time("2026-03-02 10:00:00"):
@@ -134,6 +141,7 @@ def test_company_reply_deadline_in_working_days(app, people):
     assert request.due_on == date(2026, 3, 30)
 
 
+@pytest.mark.requirement("R-DEADLINE-4")
 def test_extension_needs_reason_new_date_and_a_notice_to_each_party(app, people):
     """R-DEADLINE-4: no notice possible ⇒ no extension stored; otherwise two letters go out."""
     with freeze_time("2025-01-15 10:00:00"):
@@ -164,6 +172,7 @@ def test_extension_needs_reason_new_date_and_a_notice_to_each_party(app, people)
                                     justification="Encore", new_due=date(2025, 6, 15))
 
 
+@pytest.mark.requirement("R-INFO-2", "R-FLOW-4", "R-STATS-4")
 def test_answers_respect_the_acceptance_deadline(app, people):
     """R-INFO-2: no answer only after the deadline; an acceptance after it is refused."""
     with freeze_time("2025-01-15 10:00:00"):
@@ -220,6 +229,7 @@ def test_signed_proposal_is_frozen_and_corrections_are_new_versions(app, people)
     assert versions[0].solution == SECTIONS["solution"] and second.correction_reason == "Erreur de montant"
 
 
+@pytest.mark.requirement("R-INFO-3", "R-IND-3")
 def test_conflict_of_interest_objection_ends_the_mission(app, people):
     """R-INFO-3: a declared conflict blocks admission until the window ends; an objection ends the file."""
     case = new_case(people.gestionnaire)
@@ -239,6 +249,7 @@ def test_conflict_of_interest_objection_ends_the_mission(app, people):
     assert case.state == State.COI_OBJECTION and case.closed_at is not None
 
 
+@pytest.mark.requirement("R-FLOW-5", "R-FLOW-1")
 def test_court_action_interrupts(app, people):
     """R-FLOW-5: a court action moves the file to COURT_SEIZED and stops the clock."""
     case = admitted_case(people.gestionnaire)

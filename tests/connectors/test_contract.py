@@ -133,6 +133,7 @@ def test_resume_mid_stream_has_no_gap_and_no_duplicate(vendor):
     assert len(first) + len(rest) == len(wanted) and set(first) | set(rest) == wanted
 
 
+@pytest.mark.requirement("R-HELPDESK-2")
 def test_fetch_ticket_copies_the_whole_conversation(vendor):
     """The snapshot has the requester, the three messages in order and a stable content hash."""
     ticket_id = vendor.create("Facture contestée")
@@ -145,6 +146,7 @@ def test_fetch_ticket_copies_the_whole_conversation(vendor):
     assert snapshot.content_sha256() == connector.fetch_ticket(ticket_id).content_sha256()
 
 
+@pytest.mark.requirement("R-HELPDESK-2", "R-CONF-4")
 def test_label_written_is_exactly_the_mediation_status(vendor):
     """In progress then ended: the label tag (and field) change, the agent's own tags stay, nothing else moves."""
     ticket_id = vendor.create("Facture contestée")

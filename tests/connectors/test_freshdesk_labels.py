@@ -25,6 +25,7 @@ def without_label(state: dict) -> dict:
     return {**state, "ticket": {**ticket, "custom_fields": fields, "stats": stats}}
 
 
+@pytest.mark.requirement("R-HELPDESK-2", "R-CONF-4")
 def test_label_merges_tags_sets_the_field_and_sends_nothing_else(freshdesk):
     """Does write_label keep the agents' tags, add the label, set cf_mediation, and PUT only tags and fields?"""
     tid = freshdesk.ticket_id(status=CLOSED)

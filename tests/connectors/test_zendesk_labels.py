@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from connectors.base import MediationLabel
@@ -112,6 +113,7 @@ def test_label_when_the_ticket_closes_meanwhile(zendesk):
     ]
 
 
+@pytest.mark.requirement("R-HELPDESK-2")
 def test_solved_ticket_shows_the_mediation_custom_status_field_and_tag(zendesk):
     """On a solved ticket, with the custom statuses and field configured, do agents see all three, and only them?"""
     from connectors.zendesk.simulator_data import STATUS_MEDIATION_ENDED, STATUS_MEDIATION_IN_PROGRESS

@@ -17,6 +17,7 @@ def charter_copy(tmp_path):
     return target
 
 
+@pytest.mark.requirement("R-ADM-1")
 def test_shipped_charter_is_valid():
     """Does the charter in the repository load, with its version and the five grounds?"""
     charter = load_charter()
@@ -27,6 +28,7 @@ def test_shipped_charter_is_valid():
     assert charter.deadlines["rejection_days"] == 21 and charter.deadlines["outcome_days"] == 90
 
 
+@pytest.mark.requirement("R-ADM-1")
 def test_dropping_a_legal_ground_is_refused(charter_copy):
     """Is a charter missing one of the five grounds refused, naming the file?"""
     rules = charter_copy / "rules.toml"
@@ -38,6 +40,7 @@ def test_dropping_a_legal_ground_is_refused(charter_copy):
         load_charter(charter_copy)
 
 
+@pytest.mark.requirement("R-INFO-1")
 def test_a_letter_without_its_mandatory_mention_is_refused(charter_copy):
     """Is a proposal letter that lost "free to accept" refused (R-INFO-1)?"""
     letters = charter_copy / "letters.toml"
@@ -46,6 +49,7 @@ def test_a_letter_without_its_mandatory_mention_is_refused(charter_copy):
         load_charter(charter_copy)
 
 
+@pytest.mark.requirement("R-DEADLINE-3")
 def test_deadlines_beyond_the_law_are_refused(charter_copy):
     """Can the charter not lengthen the legal 21 days or 90 days?"""
     rules = charter_copy / "rules.toml"
@@ -54,6 +58,7 @@ def test_deadlines_beyond_the_law_are_refused(charter_copy):
         load_charter(charter_copy)
 
 
+@pytest.mark.requirement("R-INFO-1")
 def test_any_change_changes_the_fingerprint(charter_copy):
     """Does editing the charter text change the SHA-256 a file records?"""
     before = load_charter(charter_copy).sha256

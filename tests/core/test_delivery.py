@@ -56,6 +56,7 @@ def test_smtp_down_is_retried_then_failed_visibly(make_app, people):
         assert _messages("failed") == [message] and message.attempts == MAX_ATTEMPTS
 
 
+@pytest.mark.requirement("R-FLOW-2")
 def test_reminders_only_in_service_hours_then_escalation(app, people):
     """R-FLOW-2: a reminder on the due day and 7 days later, in service hours only; then escalation."""
     with freeze_time("2026-03-02 10:00:00"):
@@ -86,6 +87,7 @@ def test_unconfigured_helpdesk_label_fails_with_reason(app):
     assert "not configured" in message.last_error
 
 
+@pytest.mark.requirement("R-FLOW-2")
 def test_no_reminder_for_an_ended_mediation(app, people):
     """A request left unanswered on a file that has since ended is neither chased nor listed as late."""
     from mediator_plugin.cases import queries, services

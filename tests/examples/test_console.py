@@ -53,6 +53,7 @@ def _example() -> CaseExample:
     return db.session.execute(sa.select(CaseExample)).scalar_one()
 
 
+@pytest.mark.requirement("R-CASE-1")
 def test_from_the_closed_file_page_to_the_editor(app, people, handler):
     """Does the closed file offer the action, and does it open the editor on a redacted copy, in French?"""
     case = build_closed_case(people)
@@ -76,6 +77,7 @@ def test_an_open_file_is_refused_with_409(app, people, handler):
     assert db.session.execute(sa.select(sa.func.count()).select_from(CaseExample)).scalar() == 0
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_submission_with_identifiers_is_refused_but_the_text_is_saved(app, people, handler):
     """Does "save and submit" keep the text yet answer 422, naming what still identifies?"""
     case = build_closed_case(people)
@@ -92,6 +94,7 @@ def test_submission_with_identifiers_is_refused_but_the_text_is_saved(app, peopl
     assert _example().state == ExampleState.DRAFT and "Mme Dupont" in _example().lesson
 
 
+@pytest.mark.requirement("R-CASE-1")
 def test_review_and_approval_through_the_console(app, people, login, handler):
     """Can a case handler submit but not approve (403), and does the mediator's approval publish it?"""
     case = build_closed_case(people)

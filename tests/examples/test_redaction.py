@@ -24,6 +24,7 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
+@pytest.mark.requirement("R-GDPR-7")
 @pytest.mark.parametrize(("text", "expected"), [
     ("Le 12 mars 2026, la facture est arrivée.", "En mars 2026, la facture est arrivée."),
     ("Prélevé le 12/03/2026.", "Prélevé en mars 2026."),
@@ -51,6 +52,7 @@ def test_amounts_are_read_in_french_and_english_notation(raw, value):
     assert parse_amount(raw) == value
 
 
+@pytest.mark.requirement("R-GDPR-7")
 @pytest.mark.parametrize(("amount", "expected"), [
     ("8", "moins de 10 €"), ("59.90", "environ 60 €"), ("95", "environ 100 €"), ("234", "entre 200 et 300 €"),
     ("1234.50", "entre 1 000 et 2 000 €"), ("12000", "plus de 10 000 €"),
@@ -60,6 +62,7 @@ def test_bands(amount, expected):
     assert plain(band(Decimal(amount))) == expected
 
 
+@pytest.mark.requirement("R-GDPR-7")
 @pytest.mark.parametrize(("text", "expected"), [
     ("Deux prélèvements de 59,90 € chacun.", "Deux prélèvements d'environ 60 € chacun."),
     ("Une facture de 1 234,50 € contestée.", "Une facture d'entre 1 000 et 2 000 € contestée."),
@@ -71,6 +74,7 @@ def test_amounts_in_text_are_banded(text, expected):
     assert plain(redact(text, NOBODY)) == expected
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_parties_contacts_and_numbers_are_removed():
     """Do names, e-mail, phones, address, postcode, reference, ticket and contract numbers all go?"""
     text = ("Mme Jeanne DUPONT (jeanne.dupont@example.org, 06 12 34 56 78, +33 1 23 45 67 89), "
@@ -82,12 +86,14 @@ def test_parties_contacts_and_numbers_are_removed():
                    "[nom] l'assiste ; [nom] a répondu.")
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_unknown_postcode_street_and_long_numbers_go_too():
     """Are identifiers not in the file (another address, a postcode, a long number) removed as well?"""
     out = redact("Livré au 12 bis avenue Foch, 69003 Lyon ; compte 98765432101 ; ticket #4521.", NOBODY)
     assert out == "Livré au [adresse], [lieu] ; compte [numéro] ; ticket [numéro]."
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_names_in_every_position_keep_the_sentence_french():
     """Does "de Mme Dupont" become "du consommateur" and a sentence start keep its capital?"""
     out = redact("La demande de Mme Dupont. dupont et l'avis d'Jeanne. Jeanne Dupont écrit à Jeanne.", IDS)
@@ -101,6 +107,7 @@ def test_common_words_that_look_like_names_or_towns_stay():
     assert redact("M. Petit habite Sens.", ids) == "Le consommateur habite [lieu]."
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_accents_and_case_do_not_hide_a_name():
     """Is "Lefevre" without its accent, or in capitals, still found?"""
     ids = Identifiers(consumer_names=("Hélène Lefèvre",))
@@ -116,6 +123,7 @@ def test_redaction_is_idempotent_and_leaves_ordinary_text():
     assert redact(ordinary, IDS) == ordinary
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_residual_check_names_what_is_left():
     """Does the check list each identifier still in the text, with its kind, in order?"""
     text = ("Mme Dupont a écrit le 12/03/2026 depuis jeanne.dupont@example.org au sujet de MED-2026-00012 "

@@ -45,6 +45,7 @@ def _write_and_submit(example, author, lesson="Un doublon de prélèvement se re
     db.session.commit()
 
 
+@pytest.mark.requirement("R-CASE-1")
 def test_copy_of_a_closed_file_leaves_the_file_untouched(app, people, closed_case):
     """Is the example a separate copy: every row of the file (and every other table) identical afterwards?"""
     before = _fingerprint()
@@ -55,6 +56,7 @@ def test_copy_of_a_closed_file_leaves_the_file_untouched(app, people, closed_cas
     assert example.state == ExampleState.DRAFT and example.source_case_id == closed_case.id
 
 
+@pytest.mark.requirement("R-CASE-1", "R-GDPR-7")
 def test_first_draft_comes_from_the_proposal_already_redacted(app, people, closed_case):
     """Are the seven fields pre-filled from the proposal, with names, contacts, numbers, dates and amounts gone?"""
     example = services.create_from_case(closed_case, people.gestionnaire)
@@ -71,6 +73,7 @@ def test_first_draft_comes_from_the_proposal_already_redacted(app, people, close
     assert services.residuals(example) == []
 
 
+@pytest.mark.requirement("R-CASE-1")
 def test_an_open_file_cannot_become_an_example(app, people):
     """Is a file still under way refused (409), with nothing written?"""
     case = admitted_case(people.gestionnaire)
@@ -92,6 +95,7 @@ def test_one_example_per_file(app, people, closed_case):
     assert services.create_from_case(closed_case, people.mediatrice).id != first.id
 
 
+@pytest.mark.requirement("R-CASE-1", "R-GDPR-7")
 def test_residual_check_blocks_submission_and_names_what_it_found(app, people, closed_case):
     """Is saving allowed but submitting refused while the text still identifies, naming each identifier?"""
     handler = people.gestionnaire
@@ -112,6 +116,7 @@ def test_residual_check_blocks_submission_and_names_what_it_found(app, people, c
     assert example.state == ExampleState.DRAFT and "Mme Dupont" in example.lesson  # the save itself stayed
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_every_checklist_item_must_be_ticked(app, people, closed_case):
     """Is submission refused while one R-GDPR-7 item is unticked, naming it?"""
     handler = people.gestionnaire
@@ -123,6 +128,7 @@ def test_every_checklist_item_must_be_ticked(app, people, closed_case):
     assert refused.value.field == "rare_attributes_removed" and "Attributs rares" in refused.value.message
 
 
+@pytest.mark.requirement("R-GDPR-7")
 def test_the_author_cannot_review_their_own_example(app, people, closed_case):
     """Is the second-person review refused to the author, even the mediator approving alone?"""
     mediator = people.mediatrice
@@ -137,6 +143,7 @@ def test_the_author_cannot_review_their_own_example(app, people, closed_case):
     assert example.state == ExampleState.APPROVED and example.reviewed_by == "gestionnaire"
 
 
+@pytest.mark.requirement("R-CASE-1")
 def test_a_case_handler_cannot_approve_for_publication(app, people, closed_case):
     """Does approval stay the mediator's, even after a second person's review?"""
     example = services.create_from_case(closed_case, people.gestionnaire)
@@ -157,6 +164,7 @@ def _approved(case, people) -> CaseExample:
     return example
 
 
+@pytest.mark.requirement("R-CASE-1", "R-CASE-2", "R-CONF-3")
 def test_published_examples_carry_nothing_of_the_source(app, people, closed_case):
     """Do the year's approved examples come out with category, year and seven fields, and no personal data?"""
     example = _approved(closed_case, people)
@@ -171,6 +179,7 @@ def test_published_examples_carry_nothing_of_the_source(app, people, closed_case
     assert published_examples(example.year - 1) == []
 
 
+@pytest.mark.requirement("R-CASE-1")
 def test_only_approved_examples_are_published_and_withdrawal_is_the_mediators(app, people, closed_case):
     """Are drafts and reviews kept out, and may only the mediator withdraw an approved example?"""
     example = services.create_from_case(closed_case, people.gestionnaire)

@@ -65,7 +65,7 @@ def render(kind: str, **overrides) -> bytes:
     return render_letter(kind, **options)
 
 
-@pytest.mark.requirement("R-INFO-1", "R-INFO-4", "R-PRESC-2")
+@pytest.mark.requirement("R-INFO-1", "R-INFO-4", "R-PRESC-2", "R-ADM-5")
 @pytest.mark.parametrize("kind", sorted(CHARTER.letters))
 def test_letter_carries_every_mandatory_mention(kind):
     """Does each letter print, in full, every mention the charter declares for it?"""
@@ -74,6 +74,7 @@ def test_letter_carries_every_mandatory_mention(kind):
         assert normalised(CHARTER.mentions[name].format_map(FIELDS)) in text, name
 
 
+@pytest.mark.requirement("R-CONF-4")
 @pytest.mark.parametrize("kind", sorted(CHARTER.letters))
 def test_letter_shows_heading_recipient_and_footer(kind):
     """Does each letter show its title, reference, French date, recipient, signature and footer?"""
@@ -93,6 +94,7 @@ def test_letter_shows_heading_recipient_and_footer(kind):
     assert PdfReader(io.BytesIO(pdf)).metadata.title == f"{title} — MED-2026-0142"
 
 
+@pytest.mark.requirement("R-FLOW-3")
 def test_proposal_prints_sections_before_closing_mentions():
     """Does the proposal print its reasoned sections, then the reminders, in that order?"""
     text = text_of(render("proposal"))

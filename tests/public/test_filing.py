@@ -24,6 +24,7 @@ def _stored_nothing() -> None:
     assert not storage.exists() or not any(p.is_file() for p in storage.rglob("*"))
 
 
+@pytest.mark.requirement("R-WEB-2", "R-PROC-1", "R-HELPDESK-3")
 def test_filing_lands_in_the_queue_with_its_reference_and_documents(app, client, login):
     """Does a filing reach the intake queue complete — words, dates, documents — under the reserved reference?"""
     assert client.get("/saisir").status_code == 200
@@ -60,6 +61,7 @@ def test_filing_lands_in_the_queue_with_its_reference_and_documents(app, client,
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 
+@pytest.mark.requirement("R-WEB-2")
 @pytest.mark.parametrize(("files", "reason"), [
     ([("facture.pdf", PDF), ("facture2.pdf", EXECUTABLE)], "Ce type de fichier n&#39;est pas accepté"),
     ([("vide.pdf", b"")], "Le fichier est vide"),
@@ -115,6 +117,7 @@ def test_filing_is_rate_limited(make_app):
         assert client.get("/saisir").status_code == 200  # reading the form never counts
 
 
+@pytest.mark.requirement("R-WEB-2", "R-GDPR-1")
 def test_the_form_states_the_upload_limits_and_the_privacy_notice(client):
     """Does the form say how many files, which types and what size (R-WEB-2), and show the Art. 13 notice?"""
     page = client.get("/saisir").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case, Document, TicketCopy
@@ -30,6 +31,7 @@ def _item(source: str, external_id: str) -> IntakeItem:
         IntakeItem.source == source, IntakeItem.external_id == external_id)).scalar_one()
 
 
+@pytest.mark.requirement("R-WEB-2")
 def test_opening_the_filing_keeps_its_reference(app, client, login, people):
     """Does the file opened from an online filing take the reference the consumer was given, with its documents?"""
     reference, _code = file_and_read_ack(client, files=[("facture-mars.pdf", PDF)])
@@ -50,6 +52,7 @@ def test_opening_the_filing_keeps_its_reference(app, client, login, people):
     assert _item("online", reference).state == "opened"
 
 
+@pytest.mark.requirement("R-HELPDESK-3")
 def test_ticket_linked_when_the_email_matches_and_copied_at_opening(app, client, login):
     """Is the helpdesk ticket linked when its requester has the consumer's e-mail, and copied into the file?"""
     upsert_snapshot(helpdesk_request(ticket_id="123", email="JEANNE.DUPONT@example.org"))
@@ -70,6 +73,7 @@ def test_ticket_linked_when_the_email_matches_and_copied_at_opening(app, client,
     assert (helpdesk_item.state, helpdesk_item.case_id) == ("opened", case.id)  # no second file from the ticket
 
 
+@pytest.mark.requirement("R-HELPDESK-3")
 def test_ticket_not_linked_when_the_email_differs_and_the_consumer_cannot_tell(app, client):
     """With another requester's ticket, is nothing of it kept, and is the acknowledgement the same as without it?"""
     upsert_snapshot(helpdesk_request(ticket_id="456", email="someone.else@example.org"))

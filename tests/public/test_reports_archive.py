@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
@@ -38,6 +40,7 @@ def test_a_year_appears_only_once_published(app, people):
     assert client.get(f"/rapports/{last_year}.pdf").status_code == 404
 
 
+@pytest.mark.requirement("R-REPORT-4", "R-WEB-2")
 def test_published_year_is_offered_in_pdf_and_html_latest_version(app, people):
     """After publication, is the year listed with its PDF and web page, and does a correction show?"""
     last_year = _closed_last_year(people)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.cases import services
@@ -17,6 +18,7 @@ def _track(client, reference: str, code: str):
     return client.post("/suivi", data={"csrf_token": token, "reference": reference, "code": code})
 
 
+@pytest.mark.requirement("R-FLOW-6")
 def test_right_pair_shows_the_status_in_plain_words(app, client, people):
     """Does the right pair show where the request stands, with the next date, and is the look-up audited?"""
     reference, code = file_and_read_ack(client)

@@ -45,6 +45,7 @@ def _blank_background() -> None:
     state().charter = dataclasses.replace(charter, mediator={**charter.mediator, "background": "  "})
 
 
+@pytest.mark.requirement("R-REPORT-5")
 def test_mediator_publishes_then_corrects_with_a_reason(app, known_year, login):
     """Does the mediator publish version 1 from the console, see a second publication without reason refused
     (422, nothing stored) and a corrected one with its reason listed as version 2?"""
@@ -81,6 +82,7 @@ def test_mediator_publishes_then_corrects_with_a_reason(app, known_year, login):
     assert claire.get("/console/rapports/2025.pdf?version=3").status_code == 404
 
 
+@pytest.mark.requirement("R-IND-1", "R-CONF-1")
 def test_executive_reads_and_downloads_but_cannot_publish(app, known_year, login):
     """Does comex see the versions and download both editions (each download audited), with no publish form
     and 403 on the publish action?"""
@@ -110,6 +112,7 @@ def test_executive_reads_and_downloads_but_cannot_publish(app, known_year, login
     assert _versions(2025) == [1]
 
 
+@pytest.mark.requirement("R-IND-1")
 @pytest.mark.parametrize("who", ["gestionnaire", "facturation", "admin-si"])
 def test_only_the_mediator_may_publish(app, known_year, login, who):
     """Is the publish action 403 for the case handler, a correspondent and the admin, nothing stored?"""
@@ -120,6 +123,7 @@ def test_only_the_mediator_may_publish(app, known_year, login, who):
     assert _versions(2025) == []
 
 
+@pytest.mark.requirement("R-WEB-1")
 def test_console_refuses_publication_while_an_r614_item_is_empty(app, known_year, login):
     """With the mediator's background left empty, does the page say why publication is blocked and the
     publish action answer 422 naming the item, nothing stored?"""
@@ -133,6 +137,7 @@ def test_console_refuses_publication_while_an_r614_item_is_empty(app, known_year
     assert _versions(2025) == []
 
 
+@pytest.mark.requirement("R-WEB-1")
 def test_publish_command_refuses_while_an_r614_item_is_empty(app, known_year):
     """Does `mediator publish` exit 1 naming the empty item, storing nothing?"""
     _blank_background()

@@ -118,6 +118,7 @@ def _row(html: str, label: str) -> list[str]:
     return re.findall(r'<td class="num">(.*?)</td>', found.group(1))
 
 
+@pytest.mark.requirement("R-STATS-4")
 def test_figures_counted_by_hand_are_on_the_page(app, counted, login):
     """Does the dashboard show, for the year, exactly the figures counted by hand, and nothing of a file?"""
     client = app.test_client()

@@ -33,6 +33,7 @@ def approved(app, people):
     return example, case
 
 
+@pytest.mark.requirement("R-CASE-1", "R-CASE-2", "R-REPORT-5")
 def test_published_report_keeps_an_example_withdrawn_later(app, people, approved):
     """Does the published public edition print the approved example with its seven fields, category and year,
     and still print it after the example is withdrawn, while a provisional report no longer does?"""

@@ -88,6 +88,7 @@ def test_duration_and_extension_follow_the_file(app, people):
     assert durations["mean"]["value"] == 100.0 and durations["median"]["value"] == 100.0
 
 
+@pytest.mark.requirement("R-STATS-4")
 def test_a_refused_proposal_is_not_amicable(app, people):
     """Does a proposal the company refused leave the file without an implementation status, its refusal counted?"""
     case = admitted_case(people.gestionnaire)
@@ -101,6 +102,7 @@ def test_a_refused_proposal_is_not_amicable(app, people):
     assert figures["table_a"]["all"]["results"]["amicable"]["numerator"] == 0
 
 
+@pytest.mark.requirement("R-STATS-4")
 def test_an_agreement_without_implementation_record_is_unknown(app, people):
     """Is a mediation closed on an agreement, with no implementation recorded, counted as unknown (Table A, 6)?"""
     case = admitted_case(people.gestionnaire)

@@ -55,6 +55,8 @@ def report(known_year):
     return live_report(compute(2025))
 
 
+@pytest.mark.requirement("R-REPORT-1", "R-REPORT-2", "R-REPORT-3", "R-STATS-1", "R-STATS-2", "R-STATS-3",
+                         "R-STATS-4", "R-STATS-5", "R-RECO-2", "R-SCOPE-2", "R-FLOW-2")
 def test_table_a_figures_equal_the_hand_computed_ones(report):
     """Are the eight items of Table A, split domestic / cross-border, what known_year.py computes by hand?"""
     whole, domestic, crossing = (report["figures"]["table_a"][k] for k in ("all", "domestic", "cross_border"))
@@ -81,6 +83,7 @@ def test_table_a_figures_equal_the_hand_computed_ones(report):
     assert f["recommendations"]["follow_up"][0]["status_before"] == "ISSUED"
 
 
+@pytest.mark.requirement("R-REPORT-1", "R-REPORT-2", "R-RECO-3")
 def test_comex_pdf_states_every_table_a_item(report):
     """Does the comex PDF print each Table A figure with its base, the owners and the real small numbers?"""
     text = pdf_text(render_edition(report, "comex"))
@@ -93,6 +96,7 @@ def test_comex_pdf_states_every_table_a_item(report):
     assert "Provisoire" in text and re.search(r"Page 3 sur \d+", text)
 
 
+@pytest.mark.requirement("R-GDPR-8", "R-STATS-6", "R-CONF-3", "R-RECO-3", "R-GDPR-9")
 def test_public_pdf_suppresses_small_cells_and_holds_no_personal_data(report, known_year):
     """Does the public PDF print "non significatif" below 10 files, and none of the files' personal details,
     references, ticket ids, exact dates, nor the owners of recommendations?"""

@@ -20,6 +20,7 @@ def _run(app, *args):
     return app.test_cli_runner().invoke(args=["mediator", *args])
 
 
+@pytest.mark.requirement("R-REPORT-5")
 def test_republishing_needs_a_reason_and_leaves_version_one_intact(app, known_year):
     """Is a second publication without reason refused, one with a reason version 2, and version 1's PDF the
     same bytes afterwards, its figures unchanged?"""
@@ -46,6 +47,7 @@ def test_republishing_needs_a_reason_and_leaves_version_one_intact(app, known_ye
     assert "Cette version corrige la version 1. Motif : Pays d'un dossier corrigé" in text
 
 
+@pytest.mark.requirement("R-REPORT-5")
 def test_the_database_refuses_to_change_a_snapshot(app, known_year):
     """Do the ORM and the database (trigger) refuse an UPDATE or DELETE of a published snapshot?"""
     snapshot = snapshots.publish(2025, compute(2025), published_by="claire")
@@ -61,6 +63,7 @@ def test_the_database_refuses_to_change_a_snapshot(app, known_year):
     assert snapshots.latest(2025).data_sha256 == snapshot.data_sha256
 
 
+@pytest.mark.requirement("R-REPORT-4", "R-REPORT-5")
 def test_publish_and_report_commands(app, known_year, tmp_path):
     """Do `mediator report` (provisional, then from the snapshot) and `mediator publish` write both editions,
     and does a republication without reason exit 1 saying why?"""

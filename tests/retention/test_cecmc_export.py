@@ -7,6 +7,7 @@ import csv
 import hashlib
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.core.audit import AuditEntry
@@ -19,6 +20,7 @@ def _export(app, out):
     return app.test_cli_runner().invoke(args=["mediator", "export", "cecmc", "--year", "2025", "--out", str(out)])
 
 
+@pytest.mark.requirement("R-CECMC-1", "R-CECMC-3", "R-CONF-2")
 def test_activity_and_cases_match_the_report_and_hide_identities(past_files, app, tmp_path):
     """Do the activity figures equal the report's, does the dataset hold one pseudonymised row per saisine with
     the eight fields, and is no name, e-mail, phone, reference or ticket number in any file?"""
@@ -48,6 +50,7 @@ def test_activity_and_cases_match_the_report_and_hide_identities(past_files, app
     assert audited.target == "cecmc:2025"
 
 
+@pytest.mark.requirement("R-CECMC-3")
 def test_pseudonyms_are_stable_and_need_the_key(past_files, app, tmp_path):
     """Does a second export give the same pseudonyms, which another key (or a plain hash) cannot reproduce?"""
     _export(app, tmp_path / "a")
@@ -74,6 +77,7 @@ def test_exit_codes(app, tmp_path):
     assert failed.exit_code == 1 and "writable" in failed.output
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_purge_dry_run_from_the_command_line(past_files, app):
     """Does `mediator purge --dry-run` print counts per class only, and leave the files as they were?"""
     result = app.test_cli_runner().invoke(args=["mediator", "purge", "--dry-run"])

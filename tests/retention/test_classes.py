@@ -25,6 +25,7 @@ from tests.retention.conftest import build_worked_file, database_text
 OLD = datetime(2024, 1, 15, 9, tzinfo=UTC)
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_attachments_go_before_their_file_when_set_shorter(make_app, people):
     """With attachments kept 12 months, are a 2025 file's uploads deleted in 2026-07 while the file keeps its
     parties, letters and codes?"""
@@ -51,6 +52,7 @@ def _intake(source: str, external_id: str, *, snapshot: dict) -> IntakeItem:
     return item
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_requests_never_taken_up_are_anonymised_and_leave_the_queue(app):
     """Are a helpdesk request and an online filing never opened anonymised (with the filing's attachment and
     tracking), counted once, and kept as rows so the report's count of requests stays the same?"""
@@ -77,6 +79,7 @@ def test_months_are_calendar_months():
     assert months_before(datetime(2031, 5, 31, tzinfo=UTC), 3) == datetime(2031, 2, 28, tzinfo=UTC)
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_retention_settings_are_checked_at_start_up():
     """Is start-up refused, naming the key, for attachments kept longer than their file or a period of 0?"""
     with pytest.raises(ConfigError, match=r"retention\.attachments_months"):

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 
+import pytest
 import sqlalchemy as sa
 from flask import g
 
@@ -30,6 +31,7 @@ def _client(app, login, who: str, path: str):
     return client, token, page
 
 
+@pytest.mark.requirement("R-GDPR-4")
 def test_team_places_a_hold_and_only_the_mediator_lifts_it(app, login, worked_file):
     """Does a case handler's hold show on the file page and in the audit, is the handler refused the lift (403),
     and does the mediator's lift record who and why?"""
@@ -56,6 +58,7 @@ def test_team_places_a_hold_and_only_the_mediator_lifts_it(app, login, worked_fi
     assert all("Contrôle" not in json.dumps(d) for _a, d in actions)  # the reason code, not the note
 
 
+@pytest.mark.requirement("R-GDPR-4")
 def test_a_hold_needs_a_reason_and_a_note(app, login, worked_file):
     """Is a hold without its note refused with the reason said, and nothing stored?"""
     reference = worked_file.case.reference
@@ -66,6 +69,7 @@ def test_a_hold_needs_a_reason_and_a_note(app, login, worked_file):
     assert db.session.execute(sa.select(LegalHold)).first() is None
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_the_purge_log_page_shows_counts_and_no_content(app, login, worked_file):
     """After a purge, does the mediator's page list the file by reference with counts, and no personal data?"""
     purge(dry_run=False, now=AFTER_RETENTION)
@@ -78,6 +82,7 @@ def test_the_purge_log_page_shows_counts_and_no_content(app, login, worked_file)
     assert "Purgé le" in file_page and "Jeanne" not in file_page
 
 
+@pytest.mark.requirement("R-GDPR-6")
 def test_subject_access_archive_holds_the_persons_data_and_the_weighing(app, login, worked_file):
     """Does the mediator's archive for Jeanne Dupont's address hold her contact, her document and the weighing,
     but not the team's note nor the question put to the company, and is the export audited?"""
@@ -102,6 +107,7 @@ def test_subject_access_archive_holds_the_persons_data_and_the_weighing(app, log
                         data={"csrf_token": token, "email": "jeanne.dupont@example.org"}).status_code == 403
 
 
+@pytest.mark.requirement("R-GDPR-6")
 def test_subject_access_from_the_command_line(app, worked_file, tmp_path):
     """Does `mediator export subject` write the same archive for the person's address?"""
     out = tmp_path / "jeanne.zip"

@@ -3,6 +3,7 @@ changing nothing, a second run doing nothing more, the annual report's figures u
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case, Document, Party
@@ -26,6 +27,7 @@ def _figures(year: int) -> dict:
     return figures
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_a_file_past_retention_is_anonymised_everywhere(past_files):
     """After the purge, do the names, e-mails, phones, addresses, notes and documents of every 2025 file appear
     nowhere in the database or the storage folder, while the files themselves (dates, codes) remain?"""
@@ -48,6 +50,7 @@ def test_a_file_past_retention_is_anonymised_everywhere(past_files):
     assert case.reference == worked.case.reference and case.notified_at is not None
 
 
+@pytest.mark.requirement("R-GDPR-3", "R-GDPR-5")
 def test_report_figures_of_the_purged_year_are_identical(past_files):
     """Does every figure of the 2025 report come out the same before and after its files are anonymised?"""
     before = _figures(2025)
@@ -57,6 +60,7 @@ def test_report_figures_of_the_purged_year_are_identical(past_files):
     assert before["table_a"]["all"]["saisines"]["value"] == 41  # the known year's 40 and the worked file
 
 
+@pytest.mark.requirement("R-GDPR-4")
 def test_a_file_under_legal_hold_is_untouched_until_the_hold_is_lifted(past_files, people):
     """Is a held file left whole by the purge (R-GDPR-4), then anonymised by the first purge after the lift?"""
     case = past_files.worked.case
@@ -72,6 +76,7 @@ def test_a_file_under_legal_hold_is_untouched_until_the_hold_is_lifted(past_file
     assert second.counts[CASE_ARCHIVE] == 1 and "Jeanne Dupont" not in database_text()
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_dry_run_changes_nothing_and_announces_what_the_purge_does(past_files):
     """Does a dry run leave every row and blob as it was, and count exactly what the real purge then does?"""
     before_db, before_files = database_text(), storage_text()
@@ -80,6 +85,7 @@ def test_dry_run_changes_nothing_and_announces_what_the_purge_does(past_files):
     assert dry.counts == purge(dry_run=False, now=AFTER_RETENTION).counts
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_a_second_purge_does_nothing_more(past_files):
     """Is the purge idempotent: nothing due, no log row and no change on a second run?"""
     purge(dry_run=False, now=AFTER_RETENTION)
@@ -91,6 +97,7 @@ def test_a_second_purge_does_nothing_more(past_files):
     assert database_text().split("purge_run")[0] == text.split("purge_run")[0]
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_files_within_their_period_are_kept(past_files):
     """Does a purge in early 2028 leave the 2025 files alone except the refusals (kept 24 months)?"""
     summary = purge(dry_run=False, now=AFTER_RETENTION.replace(year=2028))
@@ -99,6 +106,7 @@ def test_files_within_their_period_are_kept(past_files):
     assert "Jeanne Dupont" in names and sum(name == "[anonymisé]" for name in names) == 15
 
 
+@pytest.mark.requirement("R-GDPR-3")
 def test_the_audit_chain_verifies_after_a_purge_and_records_it(past_files, app):
     """Does `mediator audit verify` pass after the purge, with one entry per purged file and one for the run?"""
     purge(dry_run=False, now=AFTER_RETENTION)
@@ -109,6 +117,7 @@ def test_the_audit_chain_verifies_after_a_purge_and_records_it(past_files, app):
     assert actions.count("retention_purge") == 41 and actions.count("purge_run") == 1
 
 
+@pytest.mark.requirement("R-GDPR-5")
 def test_frozen_snapshots_are_never_touched(past_files):
     """Does a published 2025 report keep its data hash and figures through the purge (R-GDPR-5)?"""
     from mediator_plugin.reports.publication import publish
@@ -122,6 +131,7 @@ def test_frozen_snapshots_are_never_touched(past_files):
     assert (again.data_sha256, again.figures) == frozen
 
 
+@pytest.mark.requirement("R-GDPR-4")
 def test_a_hold_placed_after_the_plan_still_wins(past_files, people):
     """Is a file planned for purge, then held before its turn, seen as no longer due on its locked row?"""
     from mediator_plugin import state
