@@ -122,6 +122,7 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
     from mediator_plugin.intake.sync import sync_helpdesk
     from mediator_plugin.seed import seed_cases
     from mediator_plugin.seed.recommendations import seed_recommendations
+    from mediator_plugin.seed.requests import seed_pending_requests
 
     var.mkdir(parents=True, exist_ok=True)
     with _components(var) as urls:
@@ -142,6 +143,7 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
                 click.echo(f"Seeding {seed_cases_count} synthetic files…")
                 seed_cases(seed_cases_count, first_year=this_year - 1, last_year=this_year, seed=1)
                 seed_recommendations(this_year)
+                seed_pending_requests()
                 db.session.commit()
             for vendor, connector in configured_connectors().items():
                 summary = sync_helpdesk(connector, full=True)

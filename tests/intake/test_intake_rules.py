@@ -174,3 +174,20 @@ def test_date_of_seizure_and_end_change_only_through_their_correction(app, peopl
     assert db.session.get(Case, case.id).ended_at is not None
     kinds = db.session.execute(sa.select(TimelineEvent.kind).where(TimelineEvent.case_id == case.id)).scalars().all()
     assert "receipt_corrected" in kinds
+
+
+@pytest.mark.requirement("R-DEADLINE-1", "R-WEB-2")
+def test_demo_requests_show_the_clock_at_every_stage(app, client_for):
+    """The demo's online requests, a month, two weeks and two days old, show a passed deadline, the J+14 alert
+    and a running clock in the intake queue, as a newcomer should see them."""
+    from mediator_plugin.seed.requests import REQUESTS, seed_pending_requests
+
+    assert seed_pending_requests() == len(REQUESTS)
+    db.session.commit()
+    queue = html.unescape(client_for("gestionnaire").get("/console/arrivees/").get_data(as_text=True))
+    cards = {name: next(c for c in queue.split('<section class="card"') if name in c)
+             for _days, name, *_ in REQUESTS}
+    assert "dépassé" in cards["Sylvie Marchand"] and "reçue il y a 30 jours" in cards["Sylvie Marchand"]
+    assert "proche" in cards["Karim Benali"]
+    assert "dans les temps" in cards["Odile Ferrand"]
+    assert "pas indiqué de réclamation écrite préalable" in cards["Odile Ferrand"]
