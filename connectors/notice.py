@@ -10,6 +10,7 @@ the charter and is passed in: connectors import no Flask.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -71,11 +72,16 @@ class RuleChange:
         return summary
 
 
-def find_marked(rules: list[dict], rule: NoticeRule) -> list[dict]:
-    """The helpdesk rules carrying ``rule``'s marker, oldest first (an administrator may have cloned one)."""
-    return sorted((r for r in rules if rule.value in (r.get("description") or "")), key=lambda r: int(r["id"]))
-
-
-def differs(existing: dict, wanted: dict) -> bool:
-    """True when a rule read back from the helpdesk does not say what ``wanted`` says."""
-    return any(existing.get(key) != value for key, value in wanted.items())
+def reconcile(rule: NoticeRule, wanted: dict, existing: list[dict], *, create: Callable[[dict], object],
+              update: Callable[[object, dict], None]) -> RuleChange:
+    """Bring the helpdesk to ``wanted`` for one rule: create it, update the one carrying its marker when it no
+    longer says what it should, or leave it alone. ``existing`` is every rule of its kind, read from the helpdesk;
+    copies an administrator made of it (the marker too) are named, never touched."""
+    marked = sorted((r for r in existing if rule.value in (r.get("description") or "")), key=lambda r: int(r["id"]))
+    if not marked:
+        return RuleChange(rule, str(create(wanted)), "created")
+    current, copies = marked[0], tuple(str(r["id"]) for r in marked[1:])
+    if all(current.get(key) == value for key, value in wanted.items()):
+        return RuleChange(rule, str(current["id"]), "unchanged", copies)
+    update(current["id"], wanted)
+    return RuleChange(rule, str(current["id"]), "updated", copies)

@@ -84,10 +84,10 @@ def install_rules_command(helpdesk):
     if not wanted or any(v not in connectors for v in wanted):
         setting = f"MEDIATOR_{(helpdesk if helpdesk != 'all' else 'zendesk').upper()}_URL"
         raise click.ClickException(f"helpdesk not configured: set {setting}")
-    unset = [(vendor, missing_outcome_setting(vendor)) for vendor in wanted if missing_outcome_setting(vendor)]
-    if unset:  # checked for every helpdesk first, so that nothing is installed half-way
+    unset = {vendor: missing_outcome_setting(vendor) for vendor in wanted}
+    if any(unset.values()):  # checked for every helpdesk first, so that nothing is installed half-way
         raise click.ClickException("; ".join(f"{vendor}: set {name}, the field where agents record a complaint's "
-                                             "outcome" for vendor, name in unset))
+                                             "outcome" for vendor, name in unset.items() if name))
     failed = []
     for vendor in wanted:
         try:

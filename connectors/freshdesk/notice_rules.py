@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 from connectors.base import HelpdeskProtocolError
 from connectors.http import next_link
-from connectors.notice import MediatorNotice, NoticeRule, RuleChange, differs, find_marked
+from connectors.notice import MediatorNotice, NoticeRule, RuleChange, reconcile
 
 Call = Callable[..., tuple]
 TICKET_UPDATES, TIME_TRIGGERS = 4, 3
@@ -85,17 +85,17 @@ def install(call: Call, notice: MediatorNotice, field: str, values: Sequence[str
 
 def _install_one(call: Call, rule: NoticeRule, body: dict) -> RuleChange:
     path = f"/api/v2/automations/{_TYPES[rule]}/rules"
-    marked = find_marked(_list(call, path), rule)
-    if not marked:
-        _, _, created = call("POST", path, json=body)
+
+    def create(wanted: dict):
+        _, _, created = call("POST", path, json=wanted)
         if not isinstance(created, dict) or "id" not in created:
             raise HelpdeskProtocolError(f"creating an automation rule answered without it: {str(created)[:200]}")
-        return RuleChange(rule, str(created["id"]), "created")
-    current, extra = marked[0], tuple(str(r["id"]) for r in marked[1:])
-    if not differs(current, body):
-        return RuleChange(rule, str(current["id"]), "unchanged", extra)
-    call("PUT", f"{path}/{current['id']}", json=body)
-    return RuleChange(rule, str(current["id"]), "updated", extra)
+        return created["id"]
+
+    def update(rule_id, wanted: dict) -> None:
+        call("PUT", f"{path}/{rule_id}", json=wanted)
+
+    return reconcile(rule, body, _list(call, path), create=create, update=update)
 
 
 def _list(call: Call, path: str) -> list[dict]:

@@ -61,14 +61,14 @@ class AutomationRules(AccountState):
             rules[rule_id] = {**_checked(type_id, payload(request)), "id": rule_id, "position": len(rules) + 1,
                               "created_at": now, "updated_at": now}
             return json_response(201, _render(rules[rule_id]))
-        try:
-            page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 30))
-        except ValueError:
-            raise validation_failed(field_error("page", "It should be a Positive Integer", "datatype_mismatch")) \
-                from None
-        if page < 1 or not 1 <= per_page <= 100:
-            raise validation_failed(field_error("per_page", "It should be a Positive Integer less than or equal "
-                                                            "to 100"))
+        page, per_page = request.args.get("page", "1"), request.args.get("per_page", "30")
+        errors = [field_error(name, "It should be a Positive Integer less than or equal to 100" if name == "per_page"
+                              else "It should be a Positive Integer", "invalid_value")
+                  for name, raw in (("page", page), ("per_page", per_page))
+                  if not raw.isdigit() or int(raw) < 1 or (name == "per_page" and int(raw) > 100)]
+        if errors:
+            raise validation_failed(*errors)
+        page, per_page = int(page), int(per_page)
         rows = sorted(rules.values(), key=lambda r: (r["position"], r["id"]))
         headers = []
         if page * per_page < len(rows):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from connectors.base import HelpdeskProtocolError
-from connectors.notice import MediatorNotice, NoticeRule, RuleChange, differs, find_marked
+from connectors.notice import MediatorNotice, NoticeRule, RuleChange, reconcile
 
 Call = Callable[..., tuple]
 _COLLECTIONS = {NoticeRule.CLOSURE: ("triggers", "trigger"), NoticeRule.UNANSWERED: ("automations", "automation")}
@@ -79,16 +79,16 @@ def install(call: Call, notice: MediatorNotice, field_id: int, values: Sequence[
 
 def _install_one(call: Call, rule: NoticeRule, body: dict) -> RuleChange:
     collection, item = _COLLECTIONS[rule]
-    marked = find_marked(_list(call, collection), rule)
-    if not marked:
-        _, _, answer = call("POST", f"/api/v2/{collection}.json", json={item: body})
-        return RuleChange(rule, str(_created(answer, item)["id"]), "created")
-    current, extra = marked[0], tuple(str(r["id"]) for r in marked[1:])
-    if not differs(current, body):
-        return RuleChange(rule, str(current["id"]), "unchanged", extra)
-    # Zendesk replaces conditions and actions together on update: the whole rule is sent.
-    call("PUT", f"/api/v2/{collection}/{current['id']}.json", json={item: body})
-    return RuleChange(rule, str(current["id"]), "updated", extra)
+
+    def create(wanted: dict):
+        _, _, answer = call("POST", f"/api/v2/{collection}.json", json={item: wanted})
+        return _created(answer, item)["id"]
+
+    def update(rule_id, wanted: dict) -> None:
+        # Zendesk replaces conditions and actions together on update: the whole rule is sent.
+        call("PUT", f"/api/v2/{collection}/{rule_id}.json", json={item: wanted})
+
+    return reconcile(rule, body, _list(call, collection), create=create, update=update)
 
 
 def _list(call: Call, collection: str) -> list[dict]:

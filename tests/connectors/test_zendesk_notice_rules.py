@@ -122,3 +122,14 @@ def test_no_rules_without_the_outcome_field(zendesk):
     with pytest.raises(ValueError, match="complaint-outcome field"):
         connector.install_notice_rules(NOTICE)
     assert zendesk.writes() == []
+
+
+def test_a_copy_made_by_an_administrator_is_named_and_left_alone(zendesk):
+    """When an administrator cloned the trigger, is the original the one kept current and the copy only reported?"""
+    _, first = installed(zendesk)
+    original = zendesk.api("GET", f"/api/v2/triggers/{first[0].rule_id}.json").json()["trigger"]
+    copy = {k: original[k] for k in ("description", "conditions", "actions")} | {"title": "Copie", "active": False}
+    copy_id = zendesk.api("POST", "/api/v2/triggers.json", json={"trigger": copy}).json()["trigger"]["id"]
+    _, again = installed(zendesk)
+    assert (again[0].change, again[0].rule_id, again[0].duplicates) == ("unchanged", first[0].rule_id, (str(copy_id),))
+    assert zendesk.api("GET", f"/api/v2/triggers/{copy_id}.json").json()["trigger"]["title"] == "Copie"
