@@ -11,7 +11,10 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from connectors.notice import MediatorNotice, RuleChange
 
 
 class MediationLabel(enum.Enum):
@@ -148,6 +151,10 @@ class HelpdeskConnector(Protocol):
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
         """True when a webhook delivery is authentic and fresh; it is only a hint to re-read."""
+        ...
+
+    def install_notice_rules(self, notice: MediatorNotice) -> list[RuleChange]:
+        """Install, or bring back to ``notice``, the helpdesk's own rules adding the mediator's contact block."""
         ...
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.utils import parse_header_links
 
 from connectors.base import (
     HelpdeskAuthError,
@@ -162,6 +163,12 @@ class HttpClient:
                 return None
             return retry_after + random.uniform(0, self.backoff)
         return min(self.max_backoff, self.backoff * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+
+
+def next_link(headers: Mapping[str, str]) -> str | None:
+    """The ``rel="next"`` URL of a ``link`` header (Freshdesk's pagination); absent on the last page."""
+    links = parse_header_links(headers.get("link") or "")
+    return next((link["url"] for link in links if link.get("rel") == "next"), None)
 
 
 def _transient(error: HelpdeskError) -> bool:

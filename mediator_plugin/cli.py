@@ -65,6 +65,42 @@ def _live_line(vendor: str):
     return show
 
 
+@mediator_group.group("helpdesk")
+def helpdesk_group():
+    """The helpdesks' own rules that Médiateur installs."""
+
+
+@helpdesk_group.command("install-rules")
+@click.option("--helpdesk", type=click.Choice(["zendesk", "freshdesk", "all"]), default="all")
+def install_rules_command(helpdesk):
+    """Install or update the rules adding the mediator's contact block to unfavourable or partial closing answers
+    and to complaints unanswered for two months (R-HELPDESK-1). Idempotent: run it after each charter change."""
+    from connectors.base import HelpdeskError
+    from mediator_plugin.core.helpdesk_notice import install_notice_rules, missing_outcome_setting
+    from mediator_plugin.core.helpdesks import configured_connectors
+
+    connectors = configured_connectors()
+    wanted = list(connectors) if helpdesk == "all" else [helpdesk]
+    if not wanted or any(v not in connectors for v in wanted):
+        setting = f"MEDIATOR_{(helpdesk if helpdesk != 'all' else 'zendesk').upper()}_URL"
+        raise click.ClickException(f"helpdesk not configured: set {setting}")
+    unset = {vendor: missing_outcome_setting(vendor) for vendor in wanted}
+    if any(unset.values()):  # checked for every helpdesk first, so that nothing is installed half-way
+        raise click.ClickException("; ".join(f"{vendor}: set {name}, the field where agents record a complaint's "
+                                             "outcome" for vendor, name in unset.items() if name))
+    failed = []
+    for vendor in wanted:
+        try:
+            changes = install_notice_rules(vendor)
+        except HelpdeskError as exc:
+            failed.append(f"{vendor}: {exc}")
+            continue
+        _summary_line("helpdesk_rules", {"helpdesk": vendor, "rules": [c.as_dict() for c in changes]})
+    if failed:
+        raise click.ClickException("; ".join(failed) + " — run the command again once the helpdesk answers: it "
+                                   "completes what is missing and leaves alone what is right")
+
+
 @mediator_group.command("jobs")
 def jobs_command():
     """One pass of the periodic work: sync, reminders, outbox delivery."""

@@ -114,9 +114,12 @@ def _jobs_loop(app, stop: threading.Event) -> None:
 @contextlib.contextmanager
 def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
     """The demo application and the URLs of its components, seeded and synced, until the block ends."""
+    from connectors.freshdesk.simulator_data import FIELD_COMPLAINT_OUTCOME as FRESHDESK_OUTCOME
+    from connectors.zendesk.simulator_data import FIELD_COMPLAINT_OUTCOME as ZENDESK_OUTCOME
     from mediator_plugin import create_app
     from mediator_plugin.cases.models import Case
     from mediator_plugin.core.db import db
+    from mediator_plugin.core.helpdesk_notice import install_notice_rules
     from mediator_plugin.core.helpdesks import configured_connectors
     from mediator_plugin.core.schema import upgrade_schema
     from mediator_plugin.intake.sync import sync_helpdesk
@@ -131,8 +134,10 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
             "storage_dir": str((var / "files").resolve()), "base_url": f"http://127.0.0.1:{port}",
             "smtp_url": urls["smtp"], "roles": DEMO_ROLES, "departments": DEMO_DEPARTMENTS,
             "oidc": {"issuer": urls["oidc"], "client_id": "mediateur-demo", "client_secret": "demo-secret"},
-            "zendesk": {"url": urls["zendesk"], "email": "mediateur@example.com", "api_token": "demo-token"},
-            "freshdesk": {"url": urls["freshdesk"], "api_key": "demo-freshdesk-key"},
+            "zendesk": {"url": urls["zendesk"], "email": "mediateur@example.com", "api_token": "demo-token",
+                        "complaint_outcome_field_id": ZENDESK_OUTCOME},
+            "freshdesk": {"url": urls["freshdesk"], "api_key": "demo-freshdesk-key",
+                          "complaint_outcome_field": FRESHDESK_OUTCOME},
         })
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs each request itself
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's line per command
@@ -148,6 +153,10 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
             for vendor, connector in configured_connectors().items():
                 summary = sync_helpdesk(connector, full=True)
                 click.echo(f"Sync from the {vendor} simulator: {summary.new} new request(s) in the intake queue.")
+                # R-HELPDESK-1: the simulator's own rules add the mediator's block to unfavourable closing answers.
+                changes = install_notice_rules(vendor, actor="demo")
+                click.echo(f"Rules of the {vendor} simulator: "
+                           + ", ".join(f"{c.rule.name.lower()} {c.change}" for c in changes) + ".")
         yield app, urls
 
 
@@ -168,12 +177,18 @@ def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) 
 
 
 def _banner(port: int, urls: dict) -> None:
+    from connectors.freshdesk.simulator_data import FIELD_COMPLAINT_OUTCOME as FRESHDESK_OUTCOME
+    from connectors.zendesk.simulator_data import FIELD_COMPLAINT_OUTCOME as ZENDESK_OUTCOME
+
     click.echo(f"""
 Médiateur demo is running.
 
   Console            http://127.0.0.1:{port}/            (log in with "Connexion du personnel")
   Zendesk simulator  {urls['zendesk']}/api/v2/   (ticket state: /_sim/tickets/<id>)
   Freshdesk simulator {urls['freshdesk']}/api/v2/  (ticket state: /_sim/tickets/<id>)
+                     both run their rules: a ticket solved with the outcome "refusee" (Zendesk field
+                     {ZENDESK_OUTCOME}) or "Refusée" (Freshdesk {FRESHDESK_OUTCOME}) gets the mediator's block;
+                     POST /_sim/automations/run runs the hourly pass (complaints unanswered for 2 months)
   OIDC provider      {urls['oidc']}
   Mail sink          var/demo/mail/*.eml
 

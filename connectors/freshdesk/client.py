@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
-
-from requests.utils import parse_header_links
 
 from connectors.base import (
     HelpdeskAuthError,
@@ -21,8 +19,9 @@ from connectors.base import (
     TicketPage,
     TicketSnapshot,
 )
-from connectors.freshdesk import mapping
-from connectors.http import HttpClient
+from connectors.freshdesk import mapping, notice_rules
+from connectors.http import HttpClient, next_link
+from connectors.notice import MediatorNotice, RuleChange
 
 LIST_PATH = "/api/v2/tickets"
 # Sub-limits Freshdesk documents per plan but announces in no header (helpdesk-apis.md §2.5).
@@ -58,6 +57,8 @@ class FreshdeskConnector:
         professional_field_value=None,
         accept_resolved: bool = False,
         label_field: str | None = "cf_mediation",
+        complaint_outcome_field: str | None = None,
+        complaint_outcome_values: Sequence[str] = (),
         updated_since: str = "2000-01-01T00:00:00Z",
         per_page: int = 100,
         webhook_secret: str | None = None,
@@ -68,7 +69,7 @@ class FreshdeskConnector:
             raise ValueError("a Freshdesk API key is required")
         if not 1 <= per_page <= 100:
             raise ValueError("per_page must be between 1 and 100")
-        for name in (mediation_field, label_field, professional_field):
+        for name in (mediation_field, label_field, professional_field, complaint_outcome_field):
             if name is not None and not name.startswith("cf_"):
                 raise ValueError(f"Freshdesk custom field names start with cf_, not {name!r}")
         try:
@@ -85,6 +86,8 @@ class FreshdeskConnector:
         self.professional = (professional_tag, professional_field, professional_field_value)
         self.statuses = (mapping.CLOSED, mapping.RESOLVED) if accept_resolved else (mapping.CLOSED,)
         self.label_field = label_field
+        # The field by which agents record a complaint's outcome, and its unfavourable or partial values.
+        self.complaint_outcome = (complaint_outcome_field, tuple(complaint_outcome_values))
         self.per_page = per_page
         self.webhook_secret = webhook_secret
         self.max_pages = max_pages
@@ -111,7 +114,7 @@ class FreshdeskConnector:
             if not isinstance(body, list):
                 raise HelpdeskProtocolError(f"Tickets List answered without a list: {str(body)[:200]}")
             fresh = position.advance(body)
-            next_url = _next_link(headers)
+            next_url = next_link(headers)
             yield TicketPage(
                 eligible=[
                     mapping.to_snapshot(t, t.get("requester") or {}, mediation_requested=True,
@@ -171,7 +174,7 @@ class FreshdeskConnector:
             if not isinstance(page, list):
                 raise HelpdeskProtocolError(f"conversations of ticket {ticket_id} answered without a list")
             conversations += page
-            url, params = _next_link(headers), None
+            url, params = next_link(headers), None
         requester_id = ticket.get("requester_id")
         requester = ticket.get("requester") or self._person(requester_id, agent=False)
         authors = {c.get("user_id") for c in conversations} - {None, requester_id}
@@ -248,6 +251,13 @@ class FreshdeskConnector:
             # sending only these two keys is the least that can show the label.
             self.http.request("PUT", path, json=changes, bucket=UPDATE_BUCKET)
 
+    def install_notice_rules(self, notice: MediatorNotice) -> list[RuleChange]:
+        """Install or update the two automation rules that send the mediator's block (R-HELPDESK-1)."""
+        field, values = self.complaint_outcome
+        if field is None or not values:
+            raise ValueError("the complaint-outcome field and its unfavourable values are needed for the rules")
+        return notice_rules.install(self.http.request, notice, field, values)
+
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Freshdesk signs nothing: compare the shared secret of the ``X-Mediateur-Webhook-Secret`` header."""
         if not self.webhook_secret:
@@ -292,12 +302,6 @@ class _Position:
 
     def dump(self) -> str:
         return json.dumps({"updated_since": mapping.format_time(self.watermark), "seen": sorted(self.seen)})
-
-
-def _next_link(headers: Mapping[str, str]) -> str | None:
-    """The ``rel="next"`` URL of a ``link`` header; absent on the last page."""
-    links = parse_header_links(headers.get("link") or "")
-    return next((link["url"] for link in links if link.get("rel") == "next"), None)
 
 
 def _page_of(url: str, default: int) -> int:

@@ -5,7 +5,8 @@ follows reference/helpdesk-apis.md §2: basic auth with an API key, the Tickets 
 default window, ascending or descending order, ``link`` pagination and 300-page wall, archived tickets
 only reachable through their own read-only endpoints, ``tags`` replaced on update, ``cf_`` custom
 fields validated, 405 on spam or deleted tickets, the vendor's error bodies, per-minute credits with
-the ``X-RateLimit-*`` headers and 429s, and seeded faults (:mod:`connectors.faults`). The handlers
+the ``X-RateLimit-*`` headers and 429s, automation rules that run as Freshdesk runs them
+(:mod:`connectors.freshdesk.simulator_rules`), and seeded faults (:mod:`connectors.faults`). The handlers
 live in :mod:`connectors.freshdesk.simulator_api`; this module holds the plumbing.
 """
 
@@ -27,6 +28,7 @@ from werkzeug.wrappers import Request, Response
 from connectors.faults import FAULT_KINDS, FaultMiddleware, FaultPlan
 from connectors.freshdesk import simulator_data
 from connectors.freshdesk.simulator_api import FreshdeskApi
+from connectors.freshdesk.simulator_rules import AutomationRules
 from connectors.freshdesk.simulator_state import ApiError, json_response
 
 log = logging.getLogger(__name__)
@@ -39,9 +41,12 @@ _ROUTES = (
     ("/api/v2/tickets/archived/<int:ticket_id>/conversations", "api_archived_conversations", ("GET",)),
     ("/api/v2/agents/<int:user_id>", "api_agent", ("GET",)),
     ("/api/v2/contacts/<int:user_id>", "api_contact", ("GET",)),
+    ("/api/v2/automations/<int:type_id>/rules", "api_rules", ("GET", "POST")),
+    ("/api/v2/automations/<int:type_id>/rules/<int:rule_id>", "api_rule", ("GET", "PUT", "DELETE")),
     ("/_sim/tickets", "sim_create", ("POST",)),
     ("/_sim/tickets/<int:ticket_id>", "sim_ticket", ("GET", "PUT")),
     ("/_sim/bulk", "sim_bulk", ("POST",)),
+    ("/_sim/automations/run", "sim_run_automations", ("POST",)),
 )
 # The simulator's public demo credential (interfaces.md `mediator simulate`), not a secret.
 DEMO_API_KEY = "demo-freshdesk-key"
@@ -63,7 +68,7 @@ class _Window:
         return max(1, math.ceil(self.start + 60 - now))
 
 
-class FreshdeskSimulator(FreshdeskApi):
+class FreshdeskSimulator(AutomationRules, FreshdeskApi):
     """Tickets, contacts, agents and conversations of one simulated Freshdesk account, and its WSGI app.
 
     ``wsgi_app`` is the API behind the fault middleware (its ``plan`` is ``fault_plan``);

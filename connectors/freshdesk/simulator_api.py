@@ -16,6 +16,7 @@ from connectors.freshdesk.simulator_data import (
     ATTACHMENT_BASE,
     CONTACT_BASE,
     DAY,
+    FIELD_COMPLAINT_OUTCOME,
     FIELD_MEDIATION_LABEL,
     FIELD_MEDIATION_REQUEST,
     FIELD_MOTIF,
@@ -222,7 +223,8 @@ class FreshdeskApi(AccountState):
         updated_at = parse_time(data.get("updated_at", now))
         created_at = parse_time(data.get("created_at", min(now, updated_at)), "created_at")
         status = data.get("status", 2)
-        fields = {FIELD_MOTIF: None, FIELD_MEDIATION_REQUEST: None, FIELD_MEDIATION_LABEL: None}
+        fields = {FIELD_MOTIF: None, FIELD_MEDIATION_REQUEST: None, FIELD_MEDIATION_LABEL: None,
+                  FIELD_COMPLAINT_OUTCOME: None}
         files = enumerate(data.get("attachments", []))
         attachments = [{"id": ATTACHMENT_BASE + tid * 10_000 + k, **a} for k, a in files]
         ticket = self.tickets[tid] = {

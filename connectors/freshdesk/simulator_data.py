@@ -17,7 +17,10 @@ MEDIATION_TAG = "demande_mediation"
 FIELD_MOTIF = "cf_motif"
 FIELD_MEDIATION_REQUEST = "cf_demande_mediation"
 FIELD_MEDIATION_LABEL = "cf_mediation"
-FIELD_CHOICES = {FIELD_MEDIATION_LABEL: ("En cours", "Terminée")}
+# The drop-down where agents record how a complaint ended.
+FIELD_COMPLAINT_OUTCOME = "cf_issue_reclamation"
+FIELD_CHOICES = {FIELD_MEDIATION_LABEL: ("En cours", "Terminée"),
+                 FIELD_COMPLAINT_OUTCOME: ("Acceptée", "Partielle", "Refusée")}
 # 2 Open, 3 Pending, 4 Resolved, 5 Closed, 6 a custom status ("En attente d'un tiers"), unresolved.
 STATUSES = (2, 3, 4, 5, 6)
 ARCHIVE_AFTER = 120 * DAY  # closed and inactive that long: archived (§2.2)
@@ -198,7 +201,8 @@ def seed_ticket(rng: random.Random, ticket_id: int, now: int, requester: dict, a
         "requester_id": requester["id"],
         "responder_id": None if status == 2 and rng.random() < 0.3 else agent_id,
         "tags": tags,
-        "custom_fields": {FIELD_MOTIF: motif, FIELD_MEDIATION_REQUEST: ask, FIELD_MEDIATION_LABEL: None},
+        "custom_fields": {FIELD_MOTIF: motif, FIELD_MEDIATION_REQUEST: ask, FIELD_MEDIATION_LABEL: None,
+                          FIELD_COMPLAINT_OUTCOME: None},
         "attachments": files,
         "created_at": created_at,
         "updated_at": updated_at,

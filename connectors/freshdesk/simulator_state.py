@@ -12,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 from connectors.freshdesk.simulator_data import (
     DAY,
     FIELD_CHOICES,
+    FIELD_COMPLAINT_OUTCOME,
     FIELD_MEDIATION_LABEL,
     FIELD_MEDIATION_REQUEST,
     FIELD_MOTIF,
@@ -20,7 +21,7 @@ from connectors.freshdesk.simulator_data import (
     seed_conversation,
 )
 
-CUSTOM_FIELDS = (FIELD_MOTIF, FIELD_MEDIATION_REQUEST, FIELD_MEDIATION_LABEL)
+CUSTOM_FIELDS = (FIELD_MOTIF, FIELD_MEDIATION_REQUEST, FIELD_MEDIATION_LABEL, FIELD_COMPLAINT_OUTCOME)
 SUPPORT_EMAIL = "boutique@example.com"
 # Fields a PUT /tickets/{id} may carry in this simulator (a subset of Freshdesk's); others are invalid_field.
 UPDATABLE = ("subject", "description", "status", "priority", "type", "tags", "custom_fields", "responder_id")

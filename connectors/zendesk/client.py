@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 
 from connectors.base import (
@@ -24,7 +24,8 @@ from connectors.base import (
     TicketSnapshot,
 )
 from connectors.http import HttpClient
-from connectors.zendesk import mapping
+from connectors.notice import MediatorNotice, RuleChange
+from connectors.zendesk import mapping, notice_rules
 from connectors.zendesk.oauth import ZendeskOAuth
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ class ZendeskConnector:
         accept_solved: bool = False,
         label_field_id: int | None = None,
         label_status_ids: Mapping[MediationLabel, int] | None = None,
+        complaint_outcome_field_id: int | None = None,
+        complaint_outcome_values: Sequence[str] = (),
         webhook_secret: str | None = None,
         start_time: int = 0,
         per_page: int = 1000,
@@ -106,6 +109,8 @@ class ZendeskConnector:
         self.label_field_id = label_field_id
         # Solved-category custom statuses showing the mediation to agents (interfaces.md), where configured.
         self.label_status_ids = dict(label_status_ids or {})
+        # The drop-down by which agents record a complaint's outcome, and its unfavourable or partial values.
+        self.complaint_outcome = (complaint_outcome_field_id, tuple(complaint_outcome_values))
         self.webhook_secret = webhook_secret
         self.start_time = start_time
         self.per_page = per_page
@@ -284,6 +289,13 @@ class ZendeskConnector:
             if any(r.get("error") == "RecordNotFound" for r in failures):
                 raise HelpdeskNotFound(detail, status=404)
             raise HelpdeskRejected(detail)
+
+    def install_notice_rules(self, notice: MediatorNotice) -> list[RuleChange]:
+        """Install or update the trigger and the automation that add the mediator's block (R-HELPDESK-1)."""
+        field_id, values = self.complaint_outcome
+        if field_id is None or not values:
+            raise ValueError("the complaint-outcome field and its unfavourable values are needed for the rules")
+        return notice_rules.install(self._call, notice, field_id, values)
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Check the signature (base64 HMAC-SHA256 of timestamp + raw body) and the timestamp's freshness."""

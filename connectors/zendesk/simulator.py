@@ -4,8 +4,9 @@ The tests, the demo (``mediator simulate zendesk``) and the benchmarks talk to i
 It follows reference/helpdesk-apis.md §1: admin-only cursor export hiding the last minute, closed
 tickets refusing updates except tags through ``update_many`` (an asynchronous job), ``safe_update``
 conflicts, the vendor's error bodies, API tokens and OAuth (:mod:`.simulator_oauth`), rate limits
-and their headers (:mod:`.simulator_limits`), and seeded faults (:mod:`connectors.faults`). The API
-handlers live in :mod:`connectors.zendesk.simulator_api`; this module holds the plumbing.
+and their headers (:mod:`.simulator_limits`), triggers and automations that run as Zendesk runs them
+(:mod:`.simulator_rules`), and seeded faults (:mod:`connectors.faults`). The API handlers live in
+:mod:`connectors.zendesk.simulator_api`; this module holds the plumbing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from connectors.zendesk.simulator_oauth import (
     DEMO_OAUTH_CLIENT_SECRET,
     OAuthServer,
 )
+from connectors.zendesk.simulator_rules import BusinessRules
 from connectors.zendesk.simulator_state import ApiError, json_response
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,10 @@ _ROUTES = (
     ("/tickets/<int:ticket_id>/comments", "api_comments", ("GET",)),
     ("/tickets/<int:ticket_id>/tags", "api_tags", ("GET", "POST", "PUT", "DELETE")),
     ("/job_statuses/<job_id>", "api_job_status", ("GET",)),
+    ("/triggers", "api_triggers", ("GET", "POST")),
+    ("/triggers/<int:rule_id>", "api_trigger", ("GET", "PUT", "DELETE")),
+    ("/automations", "api_automations", ("GET", "POST")),
+    ("/automations/<int:rule_id>", "api_automation", ("GET", "PUT", "DELETE")),
 )
 # The simulator's public demo credentials (interfaces.md `mediator simulate`), not secrets.
 DEMO_EMAIL = "mediateur@example.com"
@@ -53,7 +59,7 @@ DEMO_OAUTH_TOKEN = "demo-oauth-token"  # noqa: S105
 _UNAUTHORIZED = {"error": "Couldn't authenticate you"}
 
 
-class ZendeskSimulator(ZendeskApi, TicketListing):
+class ZendeskSimulator(BusinessRules, ZendeskApi, TicketListing):
     """Tickets, users, comments and jobs of one simulated Zendesk account, and its WSGI app.
 
     ``faults`` is the fraction of API answers spoiled by a :class:`connectors.faults.FaultPlan`
@@ -97,6 +103,7 @@ class ZendeskSimulator(ZendeskApi, TicketListing):
             Rule("/oauth/tokens", endpoint="oauth_tokens", methods=("POST",)),
             Rule("/_sim/tickets", endpoint="sim_create", methods=("POST",)),
             Rule("/_sim/tickets/<int:ticket_id>", endpoint="sim_ticket", methods=("GET", "PUT")),
+            Rule("/_sim/automations/run", endpoint="sim_run_automations", methods=("POST",)),
         ]
         self._urls = Map(rules, strict_slashes=False)
 

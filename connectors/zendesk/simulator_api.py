@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from connectors.zendesk.simulator_data import (
+    FIELD_COMPLAINT_OUTCOME,
     FIELD_MEDIATION_LABEL,
     FIELD_MEDIATION_REQUEST,
     FIELD_MOTIF,
@@ -229,7 +230,8 @@ class ZendeskApi(AccountState):
         requester_id = data.get("requester_id") or self._end_user(data.get("requester") or {})
         comments = data.get("comments") or [{"body": data.get("description") or data.get("subject", "")}]
         tid = max(self.tickets, default=0) + 1
-        fields = {FIELD_MOTIF: None, FIELD_MEDIATION_REQUEST: None, FIELD_MEDIATION_LABEL: None}
+        fields = {FIELD_MOTIF: None, FIELD_MEDIATION_REQUEST: None, FIELD_MEDIATION_LABEL: None,
+                  FIELD_COMPLAINT_OUTCOME: None}
         fields.update(field_values(data.get("custom_fields")))
         ticket = self.tickets[tid] = {
             "id": tid,

@@ -15,6 +15,9 @@ MEDIATION_TAG = "demande_mediation"
 FIELD_MOTIF = 360_000_101
 FIELD_MEDIATION_REQUEST = 360_000_102
 FIELD_MEDIATION_LABEL = 360_000_103
+# The drop-down where agents record how a complaint ended; Zendesk keeps an option's tag as the field's value.
+FIELD_COMPLAINT_OUTCOME = 360_000_104
+COMPLAINT_OUTCOMES = ("acceptee", "partielle", "refusee")
 # Custom statuses of the solved category the account created for mediation: id → (agent label, end-user label).
 CUSTOM_STATUSES = {360_100_001: ("Médiation en cours", "Résolu"), 360_100_002: ("Médiation terminée", "Résolu")}
 STATUS_MEDIATION_IN_PROGRESS, STATUS_MEDIATION_ENDED = CUSTOM_STATUSES
@@ -209,7 +212,8 @@ def seed_ticket(rng: random.Random, ticket_id: int, now: int, requester: dict, a
         "requester_id": requester["id"],
         "assignee_id": None if status == "new" else agent_id,
         "tags": tags,
-        "custom_fields": {FIELD_MOTIF: motif, FIELD_MEDIATION_REQUEST: None, FIELD_MEDIATION_LABEL: None},
+        "custom_fields": {FIELD_MOTIF: motif, FIELD_MEDIATION_REQUEST: None, FIELD_MEDIATION_LABEL: None,
+                          FIELD_COMPLAINT_OUTCOME: None},
         "via": rng.choice(("email", "web", "email", "api")),
         "created_at": created_at,
         "updated_at": updated_at,

@@ -263,7 +263,7 @@ class AccountState:
             "public": comment["public"],
             "attachments": files,
             "audit_id": comment["id"] + 7,
-            "via": {"channel": "web", "source": {"from": {}, "to": {}}},
+            "via": comment.get("via") or {"channel": "web", "source": {"from": {}, "to": {}}},
             "metadata": {"system": {}, "custom": {}},
             "created_at": iso(comment["created_at"]),
         }

@@ -78,6 +78,11 @@ CLOSURE_TEXT_FIELDS = {
 }
 
 
+# R-HELPDESK-1: the fields the helpdesk's block may use, and those R616-1 requires in each of its texts.
+NOTICE_FIELDS = {"mediator_name", "mediator_title", "postal_address", "email", "website", "months"}
+NOTICE_REQUIRED = {"mediator_name", "postal_address", "website"}
+
+
 class CharterError(Exception):
     """The charter is invalid; the message says which file and which entry."""
 
@@ -240,6 +245,21 @@ def _not_odr_platform(url: str) -> None:
     validate.Regexp(r"^(https?://\S+)?$")(url)
 
 
+def _notice_text(template: str) -> None:
+    _uses_only(NOTICE_FIELDS)(template)
+    missing = NOTICE_REQUIRED - _names(template)
+    if missing:
+        raise ValidationError(f"must print the mediator's {', '.join(sorted(missing))} (R616-1)")
+
+
+class _HelpdeskNotice(Schema):
+    """The block the helpdesk's own rules add to the customer's answers (R-HELPDESK-1)."""
+
+    subject = fields.String(required=True, validate=[validate.Length(min=1), _uses_only(NOTICE_FIELDS)])
+    closure = fields.String(required=True, validate=_notice_text)
+    unanswered = fields.String(required=True, validate=_notice_text)
+
+
 class _Mediator(Schema):
     company_name = fields.String(required=True)
     company_email = fields.Email(required=True)
@@ -271,6 +291,7 @@ class _Mediator(Schema):
     sector_mediator_website = fields.String(required=True)
     # GDPR Art. 13 notice of the online form (R-GDPR-1); the retention periods come from the settings.
     privacy_contact = fields.String(required=True)
+    helpdesk_notice = fields.Nested(_HelpdeskNotice, required=True)
 
     @validates_schema
     def _mandate_of_three_years(self, data, **_):

@@ -70,6 +70,8 @@ DEFAULTS: dict = {
         "label_field_id": 0,
         "label_status_in_progress": 0,
         "label_status_ended": 0,
+        "complaint_outcome_field_id": 0,
+        "complaint_outcome_values": ["refusee", "partielle"],
         "webhook_secret": "",
         "start_time": 0,
     },
@@ -85,6 +87,8 @@ DEFAULTS: dict = {
         "professional_field_value": "",
         "accept_resolved": False,
         "label_field": "cf_mediation",
+        "complaint_outcome_field": "",
+        "complaint_outcome_values": ["Refusée", "Partielle"],
         "webhook_secret": "",
         "updated_since": "2000-01-01T00:00:00Z",
     },
@@ -246,6 +250,7 @@ def _validate(settings: dict) -> None:
     if settings["freshdesk"]["plan"] not in ("growth", "pro", "enterprise"):
         raise ConfigError("setting 'freshdesk.plan' must be growth, pro or enterprise")
     _check_retention(settings["retention"])
+    _check_complaint_outcome(settings)
     roles = settings["roles"]
     for role, groups in roles.items():
         if role not in DEFAULTS["roles"]:
@@ -268,6 +273,17 @@ def _check_retention(retention: Mapping) -> None:
     # Attachments are part of the file: they may go earlier than its archive, never outlive it.
     if retention["attachments_months"] > retention["case_archive_months"]:
         raise ConfigError("setting 'retention.attachments_months' must not exceed 'retention.case_archive_months'")
+
+
+def _check_complaint_outcome(settings: Mapping) -> None:
+    # R-HELPDESK-1: the field where agents record an unfavourable or partial closure, and its values.
+    field = settings["freshdesk"]["complaint_outcome_field"]
+    if field and not field.startswith("cf_"):
+        raise ConfigError("setting 'freshdesk.complaint_outcome_field' must be a Freshdesk custom field name (cf_…)")
+    for vendor in ("zendesk", "freshdesk"):
+        values = settings[vendor]["complaint_outcome_values"]
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+            raise ConfigError(f"setting '{vendor}.complaint_outcome_values' must be a list of field values")
 
 
 def _check_rate(dotted: str, value: str) -> None:

@@ -35,6 +35,8 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
                 label_status_ids={label: status for label, status in (
                     (MediationLabel.IN_PROGRESS, zendesk["label_status_in_progress"]),
                     (MediationLabel.ENDED, zendesk["label_status_ended"])) if status},
+                complaint_outcome_field_id=zendesk["complaint_outcome_field_id"] or None,
+                complaint_outcome_values=zendesk["complaint_outcome_values"],
                 webhook_secret=zendesk["webhook_secret"] or None,
                 start_time=zendesk["start_time"],
             )
@@ -57,6 +59,8 @@ def configured_connectors() -> dict[str, HelpdeskConnector]:
                 professional_field_value=freshdesk["professional_field_value"] or None,
                 accept_resolved=freshdesk["accept_resolved"],
                 label_field=freshdesk["label_field"] or None,
+                complaint_outcome_field=freshdesk["complaint_outcome_field"] or None,
+                complaint_outcome_values=freshdesk["complaint_outcome_values"],
                 updated_since=freshdesk["updated_since"],
                 webhook_secret=freshdesk["webhook_secret"] or None,
             )

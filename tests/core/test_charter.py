@@ -64,3 +64,23 @@ def test_any_change_changes_the_fingerprint(charter_copy):
     before = load_charter(charter_copy).sha256
     (charter_copy / "charte.md").write_text((charter_copy / "charte.md").read_text() + "\nAjout.\n")
     assert load_charter(charter_copy).sha256 != before
+
+
+@pytest.mark.requirement("R-HELPDESK-1")
+def test_a_helpdesk_block_without_the_postal_address_is_refused(charter_copy):
+    """Is a closing-answer block that no longer prints the mediator's postal address refused (R616-1)?"""
+    mediator = charter_copy / "mediator.toml"
+    text = mediator.read_text()
+    start = text.index("closure = ")
+    mediator.write_text(text[:start] + text[start:].replace("Adresse postale : {postal_address}\n", "", 1))
+    with pytest.raises(CharterError, match=r"mediator\.toml.*helpdesk_notice\.closure.*postal_address"):
+        load_charter(charter_copy)
+
+
+@pytest.mark.requirement("R-HELPDESK-1")
+def test_a_helpdesk_block_naming_an_unknown_field_is_refused(charter_copy):
+    """Is a block using a field the code does not fill (here the consumer's name) refused?"""
+    mediator = charter_copy / "mediator.toml"
+    mediator.write_text(mediator.read_text().replace("depuis {months} mois.", "depuis {months} mois, {consumer_name}."))
+    with pytest.raises(CharterError, match="consumer_name"):
+        load_charter(charter_copy)

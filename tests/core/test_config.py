@@ -69,3 +69,16 @@ def test_wrong_type_is_named():
     """Is a non-numeric value for a numeric key refused with the key's name?"""
     with pytest.raises(ConfigError, match="session_idle_minutes"):
         load_settings(environ={**BASE_ENV, "MEDIATOR_SESSION_IDLE_MINUTES": "soon"})
+
+
+@pytest.mark.requirement("R-HELPDESK-1")
+def test_complaint_outcome_settings_are_checked():
+    """Is a Freshdesk outcome field that is not a cf_ field refused, and are the values read as a JSON list?"""
+    with pytest.raises(ConfigError, match=r"freshdesk\.complaint_outcome_field"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_FRESHDESK_COMPLAINT_OUTCOME_FIELD": "issue"})
+    settings = load_settings(environ={**BASE_ENV, "MEDIATOR_ZENDESK_COMPLAINT_OUTCOME_FIELD_ID": "360000104",
+                                      "MEDIATOR_ZENDESK_COMPLAINT_OUTCOME_VALUES": '["refus", "partiel"]'})
+    assert settings["zendesk"]["complaint_outcome_field_id"] == 360000104
+    assert settings["zendesk"]["complaint_outcome_values"] == ("refus", "partiel")
+    with pytest.raises(ConfigError, match=r"zendesk\.complaint_outcome_values"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_ZENDESK_COMPLAINT_OUTCOME_VALUES": "[]"})
