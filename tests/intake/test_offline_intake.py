@@ -9,12 +9,14 @@ import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
+from mediator_plugin.cases.alerts import send_rejection_alerts
 from mediator_plugin.cases.models import Case, Document, ReferenceCounter
 from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.calendar import paris_date
-from mediator_plugin.core.db import db
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.intake.models import IntakeItem
-from tests.support.offline import SCAN, csrf_of, page_text, post_registration
+from tests.support.offline import SCAN, csrf_of, page_text, post_registration, registered
 
 
 def _card(queue: str, reference: str) -> str:
@@ -131,3 +133,17 @@ def test_call_without_scan_is_registered_and_its_refusal_clock_starts_today(app,
         card = _card(page_text(lisa.get("/console/arrivees/")), "MED-2026-")
         assert "25 mai 2026" in card and "<dt>Canal</dt><dd>téléphone</dd>" in card
         assert "marcel.lefevre@example.net" in card and "Pas d'adresse de courriel" not in card
+
+
+@pytest.mark.requirement("R-DEADLINE-1", "R-PROC-1")
+def test_unopened_letter_alerts_the_team_at_day_fourteen_under_its_reference(app, people):
+    """A letter stamped 2 March still in the queue on 16 March: the team's mailbox is alerted, naming the request
+    by the reference it was registered under and the day a refusal is due."""
+    with freeze_time("2026-03-04 10:00:00"):
+        item = registered(people.gestionnaire, received_on=date(2026, 3, 2))
+    with freeze_time("2026-03-16 10:00:00"):
+        assert send_rejection_alerts(utcnow()) == 1
+    alert = db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key.like("rejection-alert:%"))
+                               ).scalar_one()
+    assert item.external_id in alert.payload["subject"] and "23 mars 2026" in alert.payload["subject"]
+    assert "Offline" not in alert.payload["subject"]
