@@ -79,6 +79,7 @@ def test_letter_received_ten_days_ago_shows_its_refusal_deadline_eleven_days_ahe
         assert lisa.get(f"/console/dossiers/{reference}/documents/{scans[0].id}").data == SCAN
 
         page = page_text(lisa.get(opened.headers["Location"]))
+        assert f"{reference} : dossier ouvert." in page and "le ticket indique" not in page  # there is no ticket
         assert "Demande reçue le 10 mars 2026 (canal : courrier postal), enregistrée par Lisa Bernard." in page
         assert "Note : Lettre manuscrite, tampon d'arrivée lisible." in page
         assert "pas d'adresse de courriel : les courriers sont à envoyer par la poste" in page
