@@ -44,6 +44,9 @@ EXPECTED = {
     "mediator.cases.letter_preview": TEAM,
     "mediator.intake.queue": TEAM,
     "mediator.intake.open_file": TEAM,
+    # R-PROC-1: the team registers a request received by post, e-mail, phone or at the desk.
+    "mediator.intake.register_form": TEAM,
+    "mediator.intake.register": TEAM,
     "mediator.proposals.edit": TEAM,
     "mediator.proposals.save": TEAM,
     "mediator.proposals.sign": {"mediatrice"},

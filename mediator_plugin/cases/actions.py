@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from mediator_plugin.cases import documents, instruction, notebook, parties, services, timeline
 from mediator_plugin.cases.models import Case, ObservationRequest
+from mediator_plugin.cases.notices import Delivery
+from mediator_plugin.cases.presenters import step_message
 from mediator_plugin.cases.workflow import check
 from mediator_plugin.core import forms
 from mediator_plugin.core.db import db
@@ -81,12 +83,18 @@ ACTIONS = {
 }
 
 
-def success_message(action: str) -> str:
-    """What the page says after a successful action."""
-    return {
+def success_message(action: str, deliveries: list[Delivery]) -> str:
+    """What the page says after a successful action, and what became of the letters it wrote (``deliveries``):
+    a letter stored for the post is never said to be on its way."""
+    done = {
         "declare_admissible": _("The file is admitted and the notice of seizure is on its way to both parties."),
         "declare_inadmissible": _("The refusal is recorded and the letter is on its way to the consumer."),
         "close": _("The file is closed; the closure letter is on its way."),
         "extend_deadline": _("The deadline is extended and both parties are notified."),
         "add_note": _("The note is on the file's history."),
     }.get(action, _("Saved."))
+    recorded = {
+        "declare_admissible": _("The file is admitted."), "declare_inadmissible": _("The refusal is recorded."),
+        "close": _("The file is closed."), "extend_deadline": _("The deadline is extended."),
+    }.get(action, _("Saved."))
+    return step_message(done, recorded, deliveries)

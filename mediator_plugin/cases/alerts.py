@@ -24,7 +24,7 @@ from mediator_plugin.core.locks import try_transaction_lock
 from mediator_plugin.core.outbox import OutboxKind, enqueue
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import SYSTEM
-from mediator_plugin.intake.models import IntakeItem
+from mediator_plugin.intake.models import FILED_SOURCES, IntakeItem
 
 
 def _threshold(start: date, today: date) -> int | None:
@@ -83,6 +83,6 @@ def _start_of(day: date) -> datetime:
 
 def intake_label(item: IntakeItem) -> str:
     """How the team names a request of the intake queue: its reference, or its helpdesk ticket."""
-    if item.source == "online":
+    if item.source in FILED_SOURCES:
         return item.external_id
     return f"{item.source.capitalize()} #{item.external_id}"

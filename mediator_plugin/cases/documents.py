@@ -77,6 +77,22 @@ def check_upload(filename: str, content: bytes) -> tuple[str, str]:
     return safe_filename(filename), media_type
 
 
+def check_uploads(uploads: list[tuple[str, bytes]], *, limit: int, field: str) -> list[tuple[str, str, bytes]]:
+    """(safe name, media type, content) of each upload, all or nothing: more than ``limit`` files, or one that
+    :func:`check_upload` refuses, raises :class:`MissingField` on ``field`` naming the file and why."""
+    if len(uploads) > limit:
+        raise MissingField(_("Send at most %(num)s files.", num=limit), field=field)
+    checked = []
+    for filename, content in uploads:
+        try:
+            name, media_type = check_upload(filename, content)
+        except MissingField as exc:
+            raise MissingField(_("%(name)s: %(reason)s", name=safe_filename(filename), reason=exc.message),
+                               field=field) from None
+        checked.append((name, media_type, content))
+    return checked
+
+
 def add_upload(case: Case, *, filename: str, content: bytes, actor: str, kind: str = "upload",
                shared_with_company: bool = False) -> Document:
     """Check and store an uploaded document; raise :class:`MissingField` with a clear reason."""

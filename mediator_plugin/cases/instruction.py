@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from mediator_plugin import state
 from mediator_plugin.cases import deadlines, documents, timeline
 from mediator_plugin.cases.models import Case, ConflictDeclaration, Extension, ObservationRequest
-from mediator_plugin.cases.notices import send_letter
+from mediator_plugin.cases.notices import postal_roles, send_letter
 from mediator_plugin.cases.services import end_mediation, reach_outcome
 from mediator_plugin.cases.workflow import State, check
 from mediator_plugin.core.calendar import paris_date
@@ -176,7 +176,8 @@ def extend_deadline(case: Case, actor: Identity, *, reason_category: str, justif
     db.session.add(extension)
     previous = case.outcome_due
     case.outcome_due = new_due
-    timeline.log(case, actor, "extended", previous_due=previous, new_due=new_due, reason=reason_category)
+    timeline.log(case, actor, "extended", previous_due=previous, new_due=new_due, reason=reason_category,
+                 to_post=postal_roles(case, "extension") or None)
     # The notice to both parties is part of the decision: without it nothing is saved (R-DEADLINE-4).
     send_letter(case, "extension", actor, fields={
         "extension_reason": justification.strip(), "previous_due": fr_date(previous), "new_due": fr_date(new_due)})

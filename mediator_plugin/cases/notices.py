@@ -1,16 +1,24 @@
 """Letters to the parties: rendered to PDF, stored on the file and queued for delivery by mail.
 
 A notice that cannot reach a party (no e-mail, no postal address) is refused with a clear error, so
-no legal step is recorded without its notice (R-DEADLINE-4, R-INFO-1).
+no legal step is recorded without its notice (R-DEADLINE-4, R-INFO-1). A party with a postal address and no
+e-mail (a consumer who wrote by post, R-PROC-1) gets the letter by post: it is stored on the file and its
+history says it is to be sent by post — nothing claims it was sent (there is no print queue yet). Pages learn
+how each letter of a step left from :func:`recording_deliveries`.
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from mediator_plugin import state
-from mediator_plugin.cases import documents
+from mediator_plugin.cases import documents, timeline
 from mediator_plugin.cases.letters import render_letter
 from mediator_plugin.cases.models import Case, Document
 from mediator_plugin.core.calendar import paris_date
@@ -19,6 +27,34 @@ from mediator_plugin.core.errors import MissingField
 from mediator_plugin.core.outbox import OutboxKind, enqueue
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import Identity
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one letter leaves: queued as a mail, or stored on the file to be sent by post."""
+
+    kind: str
+    role: str
+    by_post: bool
+
+
+_deliveries: ContextVar[list[Delivery] | None] = ContextVar("mediator_letter_deliveries", default=None)
+
+
+@contextlib.contextmanager
+def recording_deliveries() -> Iterator[list[Delivery]]:
+    """Collect how each letter written inside the block leaves, so that a page tells it as it is."""
+    token = _deliveries.set([])
+    try:
+        yield _deliveries.get()
+    finally:
+        _deliveries.reset(token)
+
+
+def postal_roles(case: Case, kind: str, recipients: list[str] | None = None) -> list[str]:
+    """The recipients of letter ``kind`` without an e-mail address: theirs is to be sent by post."""
+    roles = recipients or state().charter.letters[kind]["recipients"]
+    return [role for role in roles if (party := case.party(role)) is not None and not party.email]
 
 
 def base_fields(case: Case) -> dict[str, str]:
@@ -44,7 +80,8 @@ def base_fields(case: Case) -> dict[str, str]:
 def send_letter(case: Case, kind: str, actor: Identity, *, fields: dict[str, str] | None = None,
                 recipients: list[str] | None = None, sections: list[tuple[str, str]] | None = None,
                 signed_by: str | None = None) -> list[Document]:
-    """Render letter ``kind`` for each recipient party, store it, queue the mail; return the documents."""
+    """Render letter ``kind`` for each recipient party, store it, queue the mail (or, for a party without an
+    e-mail address, record on the history that it is to be sent by post); return the documents."""
     charter = state().charter
     recipients = recipients or charter.letters[kind]["recipients"]
     all_fields = {**base_fields(case), **(fields or {})}
@@ -69,6 +106,11 @@ def send_letter(case: Case, kind: str, actor: Identity, *, fields: dict[str, str
                 "body": body,
                 "attachments": [document.id],
             }, case_id=case.id)
+        else:
+            timeline.log(case, actor, "letter_to_post", letter=kind, party=role, document_id=document.id)
+        recorded = _deliveries.get()
+        if recorded is not None:
+            recorded.append(Delivery(kind=kind, role=role, by_post=not party.email))
         created.append(document)
     return created
 

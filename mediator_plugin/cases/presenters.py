@@ -28,6 +28,15 @@ _SENTENCES = {
                                  sha=str(d.get("sha256"))[:12]),
     "filed_online": lambda d: _("Request filed online. What happened: “%(facts)s” — What the consumer asks for: "
                                 "“%(asked)s”", facts=d.get("what_happened"), asked=d.get("what_asked")),
+    "registered_offline": lambda d: _("Request received on %(day)s (channel: %(channel)s), registered by %(who)s. "
+                                      "What happened: “%(facts)s” — What the consumer asks for: “%(asked)s”",
+                                      day=_day(d.get("received_on")), channel=channel_label(d.get("channel")),
+                                      who=d.get("registered_by"), facts=d.get("what_happened"),
+                                      asked=d.get("what_asked"))
+    + (" " + _("Note: %(text)s", text=d["note"]) if d.get("note") else ""),
+    "letter_to_post": lambda d: _("Letter “%(title)s” (recipient: %(party)s) stored on the file, to be sent by post: "
+                                  "no e-mail address is known.", title=_letter_title(d.get("letter")),
+                                  party=party_role_label(d.get("party"))),
     "possible_duplicate": lambda d: _("Possible duplicate: the same consumer has the files %(refs)s.",
                                       refs=", ".join(d.get("references", [])))
     + (" " + _("A court case was declared on %(refs)s: ground 3 may apply.", refs=", ".join(d["court_cases"]))
@@ -52,8 +61,10 @@ _SENTENCES = {
     "interests_declared": lambda d: (_("Conflict of interest declared; the parties may object until %(until)s.",
                                        until=_day(d.get("objection_until"))) if d.get("has_conflict")
                                      else _("Declaration of no conflict of interest.")),
-    "admitted": lambda d: _("Admitted; seizure notified to both parties. Outcome due by %(due)s.",
-                            due=_day(d.get("outcome_due"))),
+    "admitted": lambda d: (_("Admitted; notice of seizure to both parties (to be sent by post: %(parties)s). Outcome "
+                             "due by %(due)s.", parties=_roles(d["to_post"]), due=_day(d.get("outcome_due")))
+                           if d.get("to_post") else _("Admitted; seizure notified to both parties. Outcome due by "
+                                                      "%(due)s.", due=_day(d.get("outcome_due")))),
     "observations_requested": lambda d: _("Observations requested from %(dept)s by %(due)s.",
                                           dept=_department(d.get("department")), due=_day(d.get("due_on"))),
     "observations_received": lambda d: _("Observations received from %(dept)s.",
@@ -61,12 +72,18 @@ _SENTENCES = {
     "reminder_sent": lambda d: _("Reminder sent to %(dept)s.", dept=_department(d.get("department"))),
     "consumer_asked": lambda d: _("Question to the consumer: %(q)s", q=d.get("question")),
     "consumer_answered": lambda d: _("The consumer answered: %(s)s", s=d.get("summary")),
-    "extended": lambda d: _("Deadline extended from %(old)s to %(new)s; both parties notified.",
-                            old=_day(d.get("previous_due")), new=_day(d.get("new_due"))),
+    "extended": lambda d: (_("Deadline extended from %(old)s to %(new)s; notice to both parties (to be sent by post: "
+                             "%(parties)s).", old=_day(d.get("previous_due")), new=_day(d.get("new_due")),
+                             parties=_roles(d["to_post"])) if d.get("to_post")
+                           else _("Deadline extended from %(old)s to %(new)s; both parties notified.",
+                                  old=_day(d.get("previous_due")), new=_day(d.get("new_due")))),
     "agreement": lambda d: _("Amicable agreement recorded."),
     "proposal_saved": lambda d: _("Proposal draft saved (version %(v)s).", v=d.get("version")),
-    "proposal_signed": lambda d: _("Proposal version %(v)s signed and sent; answers due by %(due)s.",
-                                   v=d.get("version"), due=_day(d.get("acceptance_deadline"))),
+    "proposal_signed": lambda d: (_("Proposal version %(v)s signed (to be sent by post: %(parties)s); answers due by "
+                                    "%(due)s.", v=d.get("version"), parties=_roles(d["to_post"]),
+                                    due=_day(d.get("acceptance_deadline"))) if d.get("to_post")
+                                  else _("Proposal version %(v)s signed and sent; answers due by %(due)s.",
+                                         v=d.get("version"), due=_day(d.get("acceptance_deadline")))),
     "answer": lambda d: (_("Answer of the consumer: %(answer)s (%(on)s).", answer=answer_label(d.get("answer")),
                            on=_day(d.get("answered_on"))) if d.get("party") == "consumer"
                          else _("Answer of the company: %(answer)s (%(on)s).",
@@ -103,6 +120,43 @@ def channel_label(code: str | None) -> str:
     return _label(_CHANNELS, code, code or "")
 
 
+def party_role_label(role: str | None) -> str:
+    """"consumer" or "company", in words."""
+    return _label(_ROLES, role, role or "")
+
+
+def _roles(roles: list[str]) -> str:
+    return ", ".join(party_role_label(role) for role in roles)
+
+
+def step_message(done: str, recorded: str, deliveries) -> str:
+    """What a page says after a step that wrote letters: ``done`` (which says they are on their way) when every
+    letter went by e-mail; else ``recorded`` (the step alone) and, letter by letter, which recipients get it by
+    e-mail and which by post, from the file — never "sent" for a letter only stored (R-PROC-1)."""
+    if not any(d.by_post for d in deliveries):
+        return done
+    sentences = [recorded]
+    for kind in dict.fromkeys(d.kind for d in deliveries):
+        mailed = [d.role for d in deliveries if d.kind == kind and not d.by_post]
+        posted = [d.role for d in deliveries if d.kind == kind and d.by_post]
+        title = _letter_title(kind)
+        if mailed and posted:
+            sentences.append(_("Letter “%(title)s”: on its way by e-mail (%(mailed)s); stored on the file, to be sent "
+                               "by post (%(posted)s).", title=title, mailed=_roles(mailed), posted=_roles(posted)))
+        elif posted:
+            sentences.append(_("Letter “%(title)s”: stored on the file, to be sent by post (%(posted)s).",
+                               title=title, posted=_roles(posted)))
+        else:
+            sentences.append(_("Letter “%(title)s”: on its way by e-mail (%(mailed)s).", title=title,
+                               mailed=_roles(mailed)))
+    return " ".join(sentences)
+
+
+def _letter_title(kind: str | None) -> str:
+    letter = state().charter.letters.get(kind or "")
+    return letter["title"] if letter else kind or ""
+
+
 def party_type_label(code: str | None) -> str:
     return _label(_PARTY_TYPES, code, code or "")
 
@@ -115,8 +169,11 @@ def extension_reason_label(code: str) -> str:
 _ANSWERS = {"accepted": N_("accepted"), "refused": N_("refused"), "no_answer": N_("no answer")}
 _IMPLEMENTATIONS = {"done": N_("carried out"), "partial": N_("partly carried out"),
                     "not_done": N_("not carried out"), "unknown": N_("unknown")}
+# Every channel a request reaches the mediator by (Case.channel), and the answers' channels (PartyAnswer.channel).
 _CHANNELS = {"helpdesk": N_("helpdesk ticket"), "online": N_("online form"), "post": N_("post"),
-             "email": N_("e-mail"), "phone": N_("phone")}
+             "email": N_("e-mail"), "phone": N_("phone"), "desk": N_("in person at the desk")}
+CHANNELS = tuple(_CHANNELS)
+_ROLES = {"consumer": N_("consumer"), "company": N_("company")}
 _PARTY_TYPES = {"consumer": N_("consumer"), "non_professional": N_("non-professional"),
                 "professional": N_("professional")}
 _EXTENSION_REASONS = {"expertise": N_("expert opinion needed"), "multiple_contracts": N_("several contracts involved"),

@@ -18,7 +18,7 @@ from mediator_plugin import state
 from mediator_plugin.cases import deadlines, timeline
 from mediator_plugin.cases.closure import closure_fields
 from mediator_plugin.cases.models import Case, ConflictDeclaration, Document, Party, ReferenceCounter, TimelineEvent
-from mediator_plugin.cases.notices import send_letter
+from mediator_plugin.cases.notices import postal_roles, send_letter
 from mediator_plugin.cases.workflow import BEFORE_ADMISSION, INTERRUPTED, OUTCOME_REACHED, State, check
 from mediator_plugin.core.calendar import PARIS, paris_date
 from mediator_plugin.core.db import db, utcnow
@@ -267,7 +267,8 @@ def declare_admissible(case: Case, actor: Identity, *, late_reason: str | None =
     case.outcome_due = deadlines.outcome_due_from(paris_date(now))
     case.late_reason = late or case.late_reason
     case.state = State.ADMITTED
-    timeline.log(case, actor, "admitted", outcome_due=case.outcome_due, late_reason=late)
+    timeline.log(case, actor, "admitted", outcome_due=case.outcome_due, late_reason=late,
+                 to_post=postal_roles(case, "seizure") or None)
     send_letter(case, "seizure", actor)
 
 

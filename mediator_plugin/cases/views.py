@@ -16,6 +16,7 @@ from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.file_view import read_file
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
 from mediator_plugin.cases.models import Case, Document
+from mediator_plugin.cases.notices import recording_deliveries
 from mediator_plugin.cases.presenters import department_label, describe, file_list_rows
 from mediator_plugin.cases.schedule import file_deadlines, next_step, status_words
 from mediator_plugin.cases.workflow import (
@@ -136,11 +137,12 @@ def act(reference: str, action: str):
         abort(404)
     case = _case_or_404(reference)
     try:
-        run_step(lambda: handler(case, current_identity()))
+        with recording_deliveries() as deliveries:
+            run_step(lambda: handler(case, current_identity()))
     except MediationError as exc:
         db.session.rollback()
         return _file_page(reference, error=exc, status=exc.status)
-    flash(success_message(action), "success")
+    flash(success_message(action, deliveries), "success")
     return redirect(url_for("mediator.cases.show", reference=reference), code=303)
 
 

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 
 from mediator_plugin.core.errors import MissingField
 
+# An e-mail address as people type it: something, an at sign, a domain with a dot (the mail server checks the rest).
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # C0 control characters other than tab, line feed and carriage return: nobody types them, and PostgreSQL
 # refuses NUL in text (a 500 on a form PostgreSQL stores, where SQLite accepted it).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

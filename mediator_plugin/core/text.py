@@ -27,3 +27,9 @@ def number_key(text: str | None) -> str | None:
     if not text or not text.strip():
         return None
     return _SEPARATORS.sub("", text.strip().lstrip("#")).upper()[:60] or None
+
+
+def first_line(text: str, limit: int = 120) -> str:
+    """The first line of ``text``, cut at ``limit`` characters with an ellipsis: a title for a request."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"

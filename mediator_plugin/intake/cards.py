@@ -14,7 +14,7 @@ from mediator_plugin.cases import deadlines
 from mediator_plugin.cases.admissibility import GroundHint, ground_hints
 from mediator_plugin.cases.schedule import Deadline, rejection_deadline
 from mediator_plugin.core.calendar import paris_date
-from mediator_plugin.intake.models import IntakeItem
+from mediator_plugin.intake.models import FILED_SOURCES, ONLINE, IntakeItem
 from mediator_plugin.intake.services import complaint_dates
 
 
@@ -30,11 +30,13 @@ class IntakeCard:
 
 
 def _complaints(item: IntakeItem) -> tuple[date | None, date | None, bool | None]:
-    """First and last written complaint, and what the consumer certified on the online form (None: not asked)."""
-    if item.source == "online":
+    """First and last written complaint, and what the consumer certified on the online form (None: not asked, as
+    for a request the team registered, where only the complaint's date is noted)."""
+    if item.source in FILED_SOURCES:
         first = item.snapshot.get("first_complaint_on")
         first = date.fromisoformat(first) if first else None
-        return first, first, item.snapshot.get("certified_written_complaint", True)
+        certified = item.snapshot.get("certified_written_complaint", True) if item.source == ONLINE else None
+        return first, first, certified
     dates = complaint_dates(TicketSnapshot.from_json(item.snapshot))
     return (dates[0], dates[-1], None) if dates else (None, None, None)
 

@@ -1,4 +1,5 @@
-"""The intake queue (closed tickets asking for mediation, online filings) and sync checkpoints."""
+"""The intake queue (closed tickets asking for mediation, online filings, requests the team registered) and sync
+checkpoints."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediator_plugin.core.db import UTCDateTime, db
 
+# Where a request came from, besides the helpdesks (whose source is the vendor's name): filed by the consumer on
+# /saisir, or received by post, e-mail, phone or at the desk and registered by the team (intake/offline.py).
+ONLINE, OFFLINE = "online", "offline"
+FILED_SOURCES = (ONLINE, OFFLINE)  # filed with the mediator directly, under a reference reserved at once
+
 
 class IntakeItem(db.Model):
     """A request for mediation waiting for the team to open a file (or already opened)."""
@@ -14,11 +20,12 @@ class IntakeItem(db.Model):
     __tablename__ = "intake_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # zendesk, freshdesk, online
+    source: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # zendesk, freshdesk, online, offline
     external_id: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     subject: Mapped[str] = mapped_column(sa.String(500), nullable=False)
     requester_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    requester_email: Mapped[str] = mapped_column(sa.String(254), nullable=False, index=True)
+    # None for a consumer who wrote or called without giving an e-mail address (migration 0013).
+    requester_email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     asked_at = mapped_column(UTCDateTime, nullable=False)
     first_seen_at = mapped_column(UTCDateTime, nullable=False)
     last_seen_at = mapped_column(UTCDateTime, nullable=False)

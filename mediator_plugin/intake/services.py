@@ -1,4 +1,5 @@
-"""Opening a file from the intake queue: the ticket and its conversation are copied into the file.
+"""Opening a file from the intake queue: the ticket and its conversation, or the request filed online or registered
+by the team, are copied into the file.
 
 From then on the file lives apart from the helpdesk; the helpdesk only gets the neutral label.
 """
@@ -19,7 +20,7 @@ from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import Duplicate, NotAllowed
 from mediator_plugin.core.permissions import Identity, Permission
-from mediator_plugin.intake.models import IntakeItem, OnlineFiling
+from mediator_plugin.intake.models import OFFLINE, ONLINE, IntakeItem, OnlineFiling
 
 
 def complaint_dates(snapshot: TicketSnapshot) -> list[date]:
@@ -46,14 +47,17 @@ def open_case(item: IntakeItem, actor: Identity, *, subcategory: str | None = No
     A helpdesk request brings its ticket and the day the consumer asked on it (the receipt: the three weeks
     of L612-2 run from it), and the party type the helpdesk marks; an online filing brings the consumer's
     words, its documents, the reference reserved when it was filed and, when it was linked, the helpdesk
-    ticket. The team may correct the party type here, giving its reason (R-SCOPE-2).
+    ticket; a request the team registered brings the same, with its channel and the day it was received. The
+    team may correct the party type here, giving its reason (R-SCOPE-2).
     """
     if not actor.can(Permission.INTAKE_MANAGE):
         raise NotAllowed(_("Your role does not allow this action."))
     if item.state != "pending":
         raise Duplicate(_("A file is already open for this request."))
-    if item.source == "online":
+    if item.source == ONLINE:
         case = _open_online(item, actor)
+    elif item.source == OFFLINE:
+        case = _open_offline(item, actor)
     else:
         if _ticket_case(item.source, item.external_id):
             raise Duplicate(_("A file is already open for this ticket."))
@@ -102,7 +106,7 @@ def _open_online(item: IntakeItem, actor: Identity) -> Case:
     """The file of an online filing, under the reference the consumer was given when filing."""
     filing = db.session.execute(sa.select(OnlineFiling).where(OnlineFiling.intake_item_id == item.id)).scalar_one()
     data = item.snapshot
-    first_complaint = date.fromisoformat(data["first_complaint_on"]) if data.get("first_complaint_on") else None
+    first_complaint = _day(data.get("first_complaint_on"))
     case = create_case(actor=actor, channel="online", subject=item.subject, received_at=item.asked_at,
                        reference=filing.reference, first_written_complaint_on=first_complaint,
                        consumer={"name": data["name"], "email": data["email"], "phone": data["phone"] or None,
@@ -111,11 +115,7 @@ def _open_online(item: IntakeItem, actor: Identity) -> Case:
     timeline.log(case, actor, "filed_online", what_happened=data["what_happened"], what_asked=data["what_asked"],
                  customer_number=data["customer_number"] or None, first_complaint_on=data.get("first_complaint_on"),
                  certified_written_complaint=data.get("certified_written_complaint", True))
-    for stored in data["attachments"]:
-        documents.attach_stored(case, filename=stored["filename"], sha256=stored["sha256"],
-                                content_type=stored["content_type"], size=stored["size"], actor=data["name"],
-                                uploaded_at=item.first_seen_at)
-        timeline.log(case, actor, "document_added", filename=stored["filename"], sha256=stored["sha256"])
+    _attach(case, actor, data["attachments"], uploaded_by=data["name"], uploaded_at=item.first_seen_at)
     if filing.linked_vendor:
         ticket_item = db.session.execute(sa.select(IntakeItem).where(
             IntakeItem.source == filing.linked_vendor, IntakeItem.external_id == filing.linked_ticket_id)).scalar_one()
@@ -125,3 +125,35 @@ def _open_online(item: IntakeItem, actor: Identity) -> Case:
             ticket_item.state, ticket_item.case_id = "opened", case.id
     _flag_duplicates(case, actor, ticket_number=filing.linked_ticket_id)
     return case
+
+
+def _open_offline(item: IntakeItem, actor: Identity) -> Case:
+    """The file of a request the team registered, under the reference reserved then: received through its channel
+    on the day it arrived; a consumer without an e-mail address is written to by post."""
+    data = item.snapshot
+    case = create_case(actor=actor, channel=data["channel"], subject=item.subject, received_at=item.asked_at,
+                       reference=item.external_id, first_written_complaint_on=_day(data.get("first_complaint_on")),
+                       consumer={"name": data["name"], "email": data["email"] or None, "phone": data["phone"] or None,
+                                 "postal_address": data["postal_address"],
+                                 "customer_number": data["customer_number"] or None})
+    timeline.log(case, actor, "registered_offline", channel=data["channel"], received_on=data["received_on"],
+                 registered_by=data["registered_by"], what_happened=data["what_happened"],
+                 what_asked=data["what_asked"], note=data["note"] or None,
+                 first_complaint_on=data.get("first_complaint_on"))
+    # The scans were made and checked by the team member who registered the request.
+    _attach(case, actor, data["attachments"], uploaded_by=data["registered_by"], uploaded_at=item.first_seen_at)
+    _flag_duplicates(case, actor)
+    return case
+
+
+def _attach(case: Case, actor: Identity, stored: list[dict], *, uploaded_by: str, uploaded_at) -> None:
+    """The documents stored with a filed request become documents of its file."""
+    for blob in stored:
+        documents.attach_stored(case, filename=blob["filename"], sha256=blob["sha256"],
+                                content_type=blob["content_type"], size=blob["size"], actor=uploaded_by,
+                                uploaded_at=uploaded_at)
+        timeline.log(case, actor, "document_added", filename=blob["filename"], sha256=blob["sha256"])
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

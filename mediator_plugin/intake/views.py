@@ -50,7 +50,9 @@ def open_file(item_id: int):
     except MediationError as exc:
         db.session.rollback()
         return _render(exc.message, exc.status)
+    # Only a file with a helpdesk ticket labels it; a request filed online or registered by the team has none.
     flash(_("%(reference)s: file opened; the ticket now shows “mediation in progress” to customer service.",
-            reference=case.reference), "success")
+            reference=case.reference) if case.ticket else _("%(reference)s: file opened.", reference=case.reference),
+          "success")
     return redirect(url_for("mediator.cases.show", reference=case.reference), code=303)
 

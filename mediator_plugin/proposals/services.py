@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from mediator_plugin import state
 from mediator_plugin.cases import deadlines, documents, timeline
 from mediator_plugin.cases.models import Case
-from mediator_plugin.cases.notices import base_fields, send_letter
+from mediator_plugin.cases.notices import base_fields, postal_roles, send_letter
 from mediator_plugin.cases.services import reach_outcome
 from mediator_plugin.cases.workflow import State, check, result_of_answers
 from mediator_plugin.core.calendar import PARIS, paris_date
@@ -143,7 +143,7 @@ def _sign(case: Case, proposal: Proposal, actor: Identity, *, outcome: str, acce
     case.state, case.resolution_mode = State.PROPOSAL_ISSUED, "proposal"
     timeline.log(case, actor, "proposal_signed", version=proposal.version, outcome=outcome,
                  acceptance_deadline=deadline, sha256=proposal.content_sha256,
-                 correction_reason=proposal.correction_reason)
+                 correction_reason=proposal.correction_reason, to_post=postal_roles(case, "proposal") or None)
 
 
 def record_answer(case: Case, actor: Identity, *, party: str, answer: str, answered_on: date, channel: str,

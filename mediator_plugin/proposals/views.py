@@ -12,7 +12,8 @@ from mediator_plugin import state
 from mediator_plugin.cases import deadlines
 from mediator_plugin.cases.letters import render_letter
 from mediator_plugin.cases.models import Case
-from mediator_plugin.cases.notices import base_fields
+from mediator_plugin.cases.notices import base_fields, recording_deliveries
+from mediator_plugin.cases.presenters import step_message
 from mediator_plugin.cases.workflow import allowed_actions
 from mediator_plugin.core import audit, forms
 from mediator_plugin.core.db import db
@@ -57,15 +58,18 @@ def _render(case: Case, *, error: MediationError | None = None, status: int = 20
         error=error.message if error else None), status
 
 
-def _attempt(reference: str, step, *, done: str, then: str):
-    """Run one service step on the file and commit; a refused step re-renders the editor with its reason."""
+def _attempt(reference: str, step, *, done: str, then: str, recorded: str | None = None):
+    """Run one service step on the file and commit; a refused step re-renders the editor with its reason.
+
+    ``recorded`` says the step alone, for when a letter it wrote waits on the file for the post."""
     case = _case(reference)
     try:
-        run_step(lambda: step(case, current_identity()))
+        with recording_deliveries() as deliveries:
+            run_step(lambda: step(case, current_identity()))
     except MediationError as exc:
         db.session.rollback()
         return _render(_case(reference), error=exc, status=exc.status)
-    flash(done, "success")
+    flash(step_message(done, recorded or done, deliveries), "success")
     return redirect(url_for(then, reference=reference), code=303)
 
 
@@ -83,7 +87,8 @@ def sign(reference: str):
     return _attempt(reference, lambda case, actor: services.sign_proposal(
         case, actor, outcome=forms.text("outcome"), acceptance_deadline=forms.optional_date("acceptance_deadline"),
         late_reason=forms.text("late_reason") or None),
-        done=_("The proposal is signed and on its way to both parties."), then="mediator.cases.show")
+        done=_("The proposal is signed and on its way to both parties."), recorded=_("The proposal is signed."),
+        then="mediator.cases.show")
 
 
 @requires(Permission.PROPOSAL_SIGN)
@@ -95,7 +100,7 @@ def correct(reference: str):
         acceptance_deadline=forms.optional_date("acceptance_deadline"), late_reason=forms.text("late_reason") or None,
         **{name: forms.text(name) for name in SECTIONS}),
         done=_("The corrected proposal is signed and on its way to both parties, with a new deadline to answer."),
-        then="mediator.cases.show")
+        recorded=_("The corrected proposal is signed, with a new deadline to answer."), then="mediator.cases.show")
 
 
 @requires(Permission.CASE_READ)

@@ -25,8 +25,8 @@ from mediator_plugin.cases.services import next_reference
 from mediator_plugin.core import audit
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
-from mediator_plugin.core.errors import MissingField
 from mediator_plugin.core.outbox import OutboxKind, enqueue
+from mediator_plugin.core.text import first_line
 from mediator_plugin.intake.models import IntakeItem, OnlineFiling
 
 MAX_ATTACHMENTS = 5
@@ -72,21 +72,6 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(normalised.encode("ascii", "ignore")).hexdigest()
 
 
-def _checked_attachments(attachments: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]:
-    """(safe name, media type, content) of every attachment, or the reason the first refused one is refused."""
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise MissingField(_("Send at most %(num)s files.", num=MAX_ATTACHMENTS), field="attachments")
-    checked = []
-    for filename, content in attachments:
-        try:
-            name, media_type = documents.check_upload(filename, content)
-        except MissingField as exc:
-            raise MissingField(_("%(name)s: %(reason)s", name=documents.safe_filename(filename), reason=exc.message),
-                               field="attachments") from None
-        checked.append((name, media_type, content))
-    return checked
-
-
 def _matching_ticket(ticket_number: str, email: str) -> IntakeItem | None:
     """The helpdesk request with this ticket number whose requester has this e-mail address, if any."""
     number = ticket_number.strip().lstrip("#").strip()
@@ -98,14 +83,9 @@ def _matching_ticket(ticket_number: str, email: str) -> IntakeItem | None:
         .order_by(IntakeItem.id).limit(1)).scalar_one_or_none()
 
 
-def _subject(text: str) -> str:
-    first_line = text.strip().splitlines()[0] if text.strip() else ""
-    return first_line if len(first_line) <= 120 else first_line[:119].rstrip() + "…"
-
-
 def file_online(request: FilingRequest) -> Filed:
     """Check the attachments, reserve the reference, queue the request and the mail; the caller commits."""
-    checked = _checked_attachments(request.attachments)
+    checked = documents.check_uploads(request.attachments, limit=MAX_ATTACHMENTS, field="attachments")
     now = utcnow()
     reference = next_reference(paris_date(now).year)
     stored = [{"filename": name, "content_type": media_type, "size": len(content),
@@ -119,7 +99,7 @@ def file_online(request: FilingRequest) -> Filed:
         "what_happened": request.what_happened, "what_asked": request.what_asked, "attachments": stored,
     }
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    item = IntakeItem(source="online", external_id=reference, subject=_subject(request.what_happened),
+    item = IntakeItem(source="online", external_id=reference, subject=first_line(request.what_happened),
                       requester_name=request.name, requester_email=request.email, asked_at=now,
                       first_seen_at=now, last_seen_at=now, snapshot=snapshot,
                       content_sha256=hashlib.sha256(canonical.encode()).hexdigest(), state="pending")

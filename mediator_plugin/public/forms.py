@@ -13,9 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import utcnow
-from mediator_plugin.core.forms import without_control_characters
-
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+from mediator_plugin.core.forms import EMAIL, without_control_characters
 
 
 def _not_in_future(_form, field):

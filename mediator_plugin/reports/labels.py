@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from mediator_plugin.cases.presenters import channel_label, implementation_label
+from mediator_plugin.cases.presenters import CHANNELS, channel_label, implementation_label
 from mediator_plugin.core.charter import Charter
 from mediator_plugin.core.permissions import Role
 
@@ -34,7 +34,7 @@ def labels(charter: Charter, settings) -> dict[str, dict[str, str]]:
         "outcome": {o["code"]: o["label"] for o in rules["outcomes"]},
         "category": {c["code"]: c["label"] for c in charter.categories_flat()} | {"": _("Not classified")},
         "department": {code: d["label"] for code, d in settings["departments"].items()} | {"": _("Not assigned")},
-        "channel": {code: _capital(channel_label(code)) for code in ("online", "helpdesk", "post", "email", "phone")},
+        "channel": {code: _capital(channel_label(code)) for code in CHANNELS},
         "implementation": {code: _capital(implementation_label(code))
                            for code in ("done", "partial", "not_done", "unknown")},
         "status": recommendation_status_labels(),

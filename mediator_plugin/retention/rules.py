@@ -1,7 +1,8 @@
 """Which data is due for purge (R-GDPR-3), per data class and phase, computed in SQL from the phase dates.
 
 A class is a kind of data and the phase it is in: an ended file in its intermediate archive, a refused
-request, the documents of an ended file, a helpdesk request never taken up, an online filing never opened.
+request, the documents of an ended file, a helpdesk request never taken up, a request filed with the mediator
+directly (online, or by post, e-mail, phone or at the desk, registered by the team) never opened.
 Each has its period in months (settings ``[retention]``); the cut-off moment is computed once, then each
 class is one SQL query comparing the phase date with it. A file under a legal hold (R-GDPR-4) is never due,
 whatever its class; a file or request already purged is never due again (the purge is idempotent).
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from mediator_plugin.cases.models import Case, Document
 from mediator_plugin.cases.workflow import ENDED, State
 from mediator_plugin.core.db import db
-from mediator_plugin.intake.models import IntakeItem
+from mediator_plugin.intake.models import FILED_SOURCES, IntakeItem
 from mediator_plugin.retention.models import LegalHold, PurgeAction, PurgeLogEntry
 
 # The data classes, in the order a purge applies them (a file anonymised whole needs no attachment pass).
@@ -90,10 +91,10 @@ def _predicates(settings: Mapping, now: datetime) -> dict:
         INADMISSIBLE_REQUEST: (Case.id, sa.and_(refused, _not_held())),
         ATTACHMENTS: (Case.id, sa.and_(attachments, _not_held())),
         INTAKE_NOT_TAKEN_UP: (IntakeItem.id, sa.and_(
-            not_taken_up, IntakeItem.source != "online",
+            not_taken_up, IntakeItem.source.not_in(FILED_SOURCES),
             IntakeItem.last_seen_at < cutoff["intake_not_taken_up_months"])),
         ONLINE_FILING_NOT_OPENED: (IntakeItem.id, sa.and_(
-            not_taken_up, IntakeItem.source == "online",
+            not_taken_up, IntakeItem.source.in_(FILED_SOURCES),
             IntakeItem.asked_at < cutoff["online_filing_not_opened_months"])),
         "_held": sa.and_(sa.or_(archive, refused, attachments), ~_not_held()),
     }

@@ -23,7 +23,7 @@ from mediator_plugin.cases.models import Case, Document, Party, Representative
 from mediator_plugin.core import audit
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import MissingField
-from mediator_plugin.intake.models import IntakeItem
+from mediator_plugin.intake.models import FILED_SOURCES, OFFLINE, IntakeItem
 from mediator_plugin.proposals.models import PartyAnswer, Proposal
 
 
@@ -111,10 +111,13 @@ def collect(email: str) -> tuple[dict, list[tuple[str, Document]]]:
 
 
 def _filed(item: IntakeItem) -> dict:
-    """What the person wrote on /saisir (their own words); nothing of a helpdesk ticket's agents."""
-    if item.source != "online":
+    """What the person wrote on /saisir or sent by post, mail, phone or at the desk (their own words, as the team
+    registered them, without the team's note); nothing of a helpdesk ticket's agents."""
+    if item.source not in FILED_SOURCES:
         return {}
     keys = ("name", "email", "phone", "postal_address", "customer_number", "what_happened", "what_asked")
+    if item.source == OFFLINE:
+        keys += ("channel", "received_on")
     return {key: item.snapshot.get(key) for key in keys}
 
 

@@ -25,7 +25,7 @@ CLASS_LABELS = {
     rules.INADMISSIBLE_REQUEST: lazy_gettext("Refused requests"),
     rules.ATTACHMENTS: lazy_gettext("Documents sent by the parties"),
     rules.INTAKE_NOT_TAKEN_UP: lazy_gettext("Helpdesk requests never taken up"),
-    rules.ONLINE_FILING_NOT_OPENED: lazy_gettext("Online filings never opened"),
+    rules.ONLINE_FILING_NOT_OPENED: lazy_gettext("Requests filed directly (online, post, phone…) never opened"),
 }
 PERIOD_KEYS = {rules.CASE_ARCHIVE: "case_archive_months", rules.INADMISSIBLE_REQUEST: "inadmissible_request_months",
                rules.ATTACHMENTS: "attachments_months", rules.INTAKE_NOT_TAKEN_UP: "intake_not_taken_up_months",

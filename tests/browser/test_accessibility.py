@@ -41,7 +41,8 @@ def files(app, people):
 def _screens(files):
     return [
         ("", "/"), ("", "/charte"),
-        ("gestionnaire", "/console/"), ("gestionnaire", "/console/arrivees/"), ("gestionnaire", "/console/dossiers"),
+        ("gestionnaire", "/console/"), ("gestionnaire", "/console/arrivees/"),
+        ("gestionnaire", "/console/arrivees/enregistrer"), ("gestionnaire", "/console/dossiers"),
         ("gestionnaire", f"/console/dossiers/{files['admitted']}"),
         ("gestionnaire", f"/console/dossiers/{files['received']}"),
         ("mediatrice", f"/console/dossiers/{files['admitted']}/avis/"),
