@@ -141,9 +141,10 @@ _LEFT = "mediator_blobs_left"
 
 
 def discard_after_commit(digest: str) -> None:
-    """Delete the blob ``digest`` once the current transaction commits, if nothing points at it any more.
+    """Delete the blob ``digest`` once a transaction commits, if nothing points at it any more.
 
-    After the commit, not before: a rolled-back change must find its blob where it was."""
+    After the commit, not before, and only if nothing points at it then: a change rolled back leaves its
+    document on the blob, which stays."""
     db.session.info.setdefault(_LEFT, set()).add(digest)
 
 
@@ -151,7 +152,6 @@ def listen(session_factory) -> None:
     """Delete the blobs left by each committed transaction of ``session_factory``'s sessions."""
     if not event.contains(session_factory, "after_commit", _after_commit):
         event.listen(session_factory, "after_commit", _after_commit)
-        event.listen(session_factory, "after_soft_rollback", _after_rollback)
 
 
 def _after_commit(session) -> None:
@@ -164,7 +164,3 @@ def _after_commit(session) -> None:
             if not connection.execute(blob_in_use(digest)).scalar():
                 storage_path(digest).unlink(missing_ok=True)
 
-
-def _after_rollback(session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the whole transaction, not a savepoint inside it
-        session.info.pop(_LEFT, None)

@@ -22,7 +22,7 @@ from mediator_plugin.core.permissions import Identity
 REQUESTERS = ("consumer", "company", "both", "mediator")
 COST_BEARERS = ("requesting_party", "shared", "company")
 # Who may bear the cost of an opinion, by who asked for it.
-ALLOWED_COSTS = {"consumer": ("requesting_party", "company"), "company": ("requesting_party",),
+ALLOWED_COSTS = {"consumer": ("requesting_party", "company"), "company": ("requesting_party", "company"),
                  "both": ("shared", "company"), "mediator": ("company",)}
 EXPERT_MAX_CHARS = 300
 

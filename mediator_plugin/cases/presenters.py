@@ -85,8 +85,8 @@ _SENTENCES = {
     "document_withheld": lambda d: _("Document marked as not shared: %(name)s — %(why)s",
                                      name=d.get("filename"), why=d.get("why")),
     "document_redacted": lambda d: _("Document replaced by a redacted copy: %(name)s.", name=d.get("filename")),
-    "expert_requested": lambda d: _("Expert opinion asked for by %(who)s: %(expert)s; its cost is borne by "
-                                    "%(cost)s.", who=expert_requester_label(d.get("requested_by")),
+    "expert_requested": lambda d: _("Expert opinion asked for by %(who)s: %(expert)s; cost borne by: %(cost)s.",
+                                    who=expert_requester_label(d.get("requested_by")),
                                     expert=d.get("expert"), cost=cost_bearer_label(d.get("cost_bearer"))),
     "expert_opinion_received": lambda d: _("Expert opinion received on %(day)s: %(expert)s.",
                                            day=_day(d.get("received_on")), expert=d.get("expert")),
