@@ -178,12 +178,8 @@ class TicketCopy(db.Model):
 
 
 class Document(db.Model):
-    """A stored file: an upload, evidence, or a generated letter (content under the storage dir).
-
-    Who else sees it is in :class:`DocumentShare` (R-PROC-3); a correspondent also sees what their own
-    department sent (``department``). A document the team keeps from the other party carries the reason
-    (``withheld_reason``, R-CHARTER-2); one replaced by a redacted copy keeps its row (R-GDPR-2).
-    """
+    """A stored file: an upload, evidence, or a generated letter (content under the storage dir). Who else has it:
+    :class:`DocumentShare` and the department that sent it; why it is kept back (R-CHARTER-2); its redaction."""
 
     __tablename__ = "documents"
 
