@@ -122,7 +122,8 @@ def success_message(action: str) -> str:
     if action == "share_documents":
         return (_("The documents are on their way to the consumer by e-mail; the share log follows the sending.")
                 if forms.text("recipient") == "consumer"
-                else _("The documents are in the department's correspondent space, and its mailbox is told."))
+                else _("The documents are in the department's correspondent space; a mail to its mailbox is on its "
+                       "way."))
     return {
         "declare_admissible": _("The file is admitted and the notice of seizure is on its way to both parties."),
         "declare_inadmissible": _("The refusal is recorded and the letter is on its way to the consumer."),

@@ -84,7 +84,7 @@ def test_documents_shared_with_the_consumer_leave_by_mail_and_are_logged(file_wi
                  "envoyé", "Demande du service juridique du 3 mars"):
         assert cell in log
     assert "releve.txt" not in log
-    assert "Documents envoyés au consommateur par courriel (à la demande de la société) : facture-mars.pdf." in page
+    assert "Documents adressés au consommateur par courriel (à la demande de la société) : facture-mars.pdf." in page
     (entry,) = db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == "documents_shared")).scalars()
     assert entry.target == case.reference and entry.actor == "gestionnaire"
     assert {k: entry.detail[k] for k in ("recipient", "requested_by", "document_ids")} == \
