@@ -76,6 +76,7 @@ class MediatorPlugin:
 
 def _import_models() -> None:
     # Every model must be known to the metadata before the first query or migration.
+    from mediator_plugin.cases import documents
     from mediator_plugin.cases import models as _cases  # noqa: F401
     from mediator_plugin.core import audit as _audit  # noqa: F401
     from mediator_plugin.core import operations as _operations  # noqa: F401
@@ -92,6 +93,7 @@ def _import_models() -> None:
 
     # The report's derived columns follow every change of a file, whatever writes it.
     facts.listen(db.session)
+    documents.listen(db.session)  # a blob a committed change left unused is deleted
 
 
 def state() -> MediatorState:

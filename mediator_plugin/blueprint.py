@@ -32,6 +32,10 @@ LABELS = {
     "answer_label": presenters.answer_label, "channel_label": presenters.channel_label,
     "department_label": presenters.department_label, "extension_reason_label": presenters.extension_reason_label,
     "implementation_label": presenters.implementation_label, "party_type_label": presenters.party_type_label,
+    "share_requester_label": presenters.share_requester_label,
+    "share_recipient_label": presenters.share_recipient_label,
+    "expert_requester_label": presenters.expert_requester_label, "cost_bearer_label": presenters.cost_bearer_label,
+    "document_kind_label": presenters.document_kind_label, "mail_status_label": presenters.mail_status_label,
 }
 DBINT_MAX = 999_999_999
 

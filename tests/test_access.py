@@ -64,6 +64,7 @@ EXPECTED = {
     "mediator.correspondent.requests": {"facturation"},
     "mediator.correspondent.request_page": {"facturation"},
     "mediator.correspondent.answer": {"facturation"},
+    "mediator.correspondent.document": {"facturation"},  # 404 unless shared with, or sent by, their department
     "mediator.correspondent.implementation": TEAM | {"facturation"},
     "mediator.webhooks.receive": EVERYONE,  # authenticated by the helpdesk's signature, not a session
     "mediator.admin.health": {"mediatrice", "admin-si"},

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from mediator_plugin.cases import documents, instruction, notebook, parties, services, timeline
+from mediator_plugin.cases import (
+    documents,
+    experts,
+    instruction,
+    notebook,
+    parties,
+    redaction,
+    services,
+    sharing,
+    timeline,
+)
 from mediator_plugin.cases.models import Case, ObservationRequest
 from mediator_plugin.cases.notices import Delivery
 from mediator_plugin.cases.presenters import step_message
@@ -24,8 +34,7 @@ def _upload(case: Case, actor: Identity):
     sent = forms.upload("file")
     if sent is None:
         raise MissingField(_("Choose a file."), field="file")
-    document = documents.add_upload(case, filename=sent[0], content=sent[1], actor=actor.name,
-                                    shared_with_company=forms.boolean("shared_with_company"))
+    document = documents.add_upload(case, filename=sent[0], content=sent[1], actor=actor.name)
     timeline.log(case, actor, "document_added", filename=document.filename, sha256=document.sha256)
 
 
@@ -34,6 +43,22 @@ def _record_observations(case: Case, actor: Identity):
     if request is None or request.case_id != case.id:
         raise MissingField(_("Unknown request."), field="request_id")
     instruction.answer_observations(request, actor, answer=forms.text("answer"))
+
+
+def _share(case: Case, actor: Identity):
+    # One list names the recipient: "consumer", or "company:<department>" for a department's correspondents.
+    recipient, _sep, department = forms.text("recipient").partition(":")
+    sharing.share_documents(case, actor, document_ids=forms.integers("document_ids"), recipient=recipient,
+                            department=department or None, requested_by=forms.text("requested_by"),
+                            note=forms.text("note"))
+
+
+def _redact(case: Case, actor: Identity):
+    sent = forms.upload("file")
+    if sent is None:
+        raise MissingField(_("Choose the redacted copy."), field="file")
+    redaction.replace_with_redacted(case, actor, document_id=forms.integer("document_id"), filename=sent[0],
+                                    content=sent[1])
 
 
 ACTIONS = {
@@ -77,6 +102,17 @@ ACTIONS = {
     "update_contact": lambda c, a: parties.update_contact(
         c, a, party=forms.text("party"), email=forms.text("email"), postal_address=forms.text("postal_address"),
         phone=forms.text("phone")),
+    "share_documents": _share,
+    "withhold_document": lambda c, a: sharing.mark_not_shared(c, a, document_id=forms.integer("document_id"),
+                                                              reason=forms.text("why")),
+    "redact_document": _redact,
+    "request_expert": lambda c, a: experts.request_expert(
+        c, a, requested_by=forms.text("requested_by"), expert=forms.text("expert"),
+        cost_bearer=forms.text("cost_bearer"), requested_on=forms.optional_date("requested_on"),
+        expected_on=forms.optional_date("expected_on"), note=forms.text("note")),
+    "record_expert_opinion": lambda c, a: experts.record_opinion(
+        c, a, expert_request_id=forms.integer("expert_request_id"), received_on=forms.required_date("received_on"),
+        report=forms.upload("report")),
     "add_representative": lambda c, a: parties.add_representative(
         c, a, party=forms.text("party"), kind=forms.text("kind"), name=forms.text("name"),
         mandate=forms.text("mandate"), email=forms.text("email")),
@@ -86,12 +122,21 @@ ACTIONS = {
 def success_message(action: str, deliveries: list[Delivery]) -> str:
     """What the page says after a successful action, and what became of the letters it wrote (``deliveries``):
     a letter stored for the post is never said to be on its way."""
+    if action == "share_documents":
+        return (_("The documents are on their way to the consumer by e-mail; the share log follows the sending.")
+                if forms.text("recipient") == "consumer"
+                else _("The documents are in the department's correspondent space; a mail to its mailbox is on its "
+                       "way."))
     done = {
         "declare_admissible": _("The file is admitted and the notice of seizure is on its way to both parties."),
         "declare_inadmissible": _("The refusal is recorded and the letter is on its way to the consumer."),
         "close": _("The file is closed; the closure letter is on its way."),
         "extend_deadline": _("The deadline is extended and both parties are notified."),
         "add_note": _("The note is on the file's history."),
+        "withhold_document": _("The document is marked as not shared, with its reason."),
+        "redact_document": _("The redacted copy replaces the document; the original's content is deleted unless "
+                             "another document holds the same content."),
+        "request_expert": _("The expert request is on the file."),
     }.get(action, _("Saved."))
     recorded = {
         "declare_admissible": _("The file is admitted."), "declare_inadmissible": _("The refusal is recorded."),

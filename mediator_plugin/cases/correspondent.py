@@ -1,16 +1,20 @@
 """The correspondents' space: a department's requests for observations and what the mediator shared.
 
-A correspondent sees only requests addressed to their own departments, the documents the team
-marked as shared, and, for files their department must carry out, the solution to implement
-(R-CONF-1, R-IND-1). Every read is audited.
+A correspondent sees only requests addressed to their own departments, the documents the team shared
+with those departments and the ones they sent themselves (``cases/sharing.py``), and, for files their
+department must carry out, the solution to implement (R-CONF-1, R-IND-1, R-PROC-3). Every read is audited.
 """
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
+from mediator_plugin.cases import sharing
+from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.models import Case, Document, ObservationRequest
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core import audit, forms
@@ -38,7 +42,8 @@ def requests():
     to_implement = db.session.execute(
         sa.select(Case.reference, Case.state).where(Case.department.in_(departments), Case.state.in_(TO_IMPLEMENT))
         .order_by(Case.reference)).all()
-    return render_template("cases/correspondent_list.html", rows=rows, to_implement=to_implement)
+    return render_template("cases/correspondent_list.html", rows=rows, to_implement=to_implement,
+                           shared=sharing.shared_with(departments))
 
 
 def _own_request(request_id: int) -> tuple[ObservationRequest, Case]:
@@ -47,10 +52,6 @@ def _own_request(request_id: int) -> tuple[ObservationRequest, Case]:
         abort(404)  # another department's request does not exist for this correspondent
     return request, db.session.get(Case, request.case_id)
 
-
-def _shared_documents(case: Case) -> list[Document]:
-    return list(db.session.execute(sa.select(Document).where(
-        Document.case_id == case.id, Document.shared_with_company.is_(True))).scalars())
 
 
 @bp.route("/demandes/<dbint:request_id>")
@@ -63,7 +64,8 @@ def request_page(request_id: int, error: str | None = None, status: int = 200):
                  detail={"request_id": request.id})
     db.session.commit()
     return render_template("cases/correspondent_request.html", request_=request, case=case,
-                           documents=_shared_documents(case), error=error), status
+                           documents=sharing.correspondent_documents(case.id, identity.departments),
+                           error=error), status
 
 
 @bp.route("/demandes/<dbint:request_id>/repondre", methods=["POST"])
@@ -81,6 +83,23 @@ def answer(request_id: int):
         return request_page(request_id, error=exc.message, status=exc.status)
     flash(_("Your observations have been sent to the mediator."), "success")
     return redirect(url_for("mediator.correspondent.requests"), code=303)
+
+
+@bp.route("/dossiers/<reference>/documents/<dbint:document_id>")
+@requires(Permission.CORRESPONDENT_SPACE)
+def document(reference: str, document_id: int):
+    """Download a document shared with my department, or sent by it; any other is not found. Audited."""
+    identity = current_identity()
+    found = db.session.execute(sa.select(Document, Case.reference).join(Case, Case.id == Document.case_id).where(
+        Document.id == document_id, Case.reference == reference, sharing.visible_to(identity.departments))).first()
+    if found is None:
+        abort(404)
+    doc = found.Document
+    audit.record("read_document", actor=identity.sub, roles=identity.roles, target=reference, case_id=doc.case_id,
+                 detail={"document_id": doc.id})  # the id, not the name: the audit outlives the file
+    db.session.commit()
+    return send_file(BytesIO(read_content(doc)), mimetype=doc.content_type, as_attachment=True,
+                     download_name=doc.filename)
 
 
 def _own_case(reference: str) -> Case:

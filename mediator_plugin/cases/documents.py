@@ -1,7 +1,8 @@
 """Documents of a file: checked uploads and generated letters, stored by content hash.
 
 The type is read from the content's first bytes, never trusted from the name or the browser;
-size and type limits come from the settings (``upload_max_bytes``, ``upload_types``).
+size and type limits come from the settings (``upload_max_bytes``, ``upload_types``). A blob is stored
+once per content; one that a change leaves unused is deleted after the commit, once nothing points at it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import re
 import tempfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import event
 
 from mediator_plugin import state
 from mediator_plugin.cases.models import Case, Document
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import MissingField
+from mediator_plugin.intake.models import IntakeItem
 
 _SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -94,18 +98,20 @@ def check_uploads(uploads: list[tuple[str, bytes]], *, limit: int, field: str) -
 
 
 def add_upload(case: Case, *, filename: str, content: bytes, actor: str, kind: str = "upload",
-               shared_with_company: bool = False) -> Document:
-    """Check and store an uploaded document; raise :class:`MissingField` with a clear reason."""
+               department: str | None = None) -> Document:
+    """Check and store an uploaded document; raise :class:`MissingField` with a clear reason.
+
+    ``department`` is the company department that sent it (its correspondents see their own uploads)."""
     name, media_type = check_upload(filename, content)
-    return _add(case, kind=kind, filename=name, content=content, media_type=media_type,
-                actor=actor, shared_with_company=shared_with_company)
+    return _add(case, kind=kind, filename=name, content=content, media_type=media_type, actor=actor,
+                department=department)
 
 
 def attach_stored(case: Case, *, filename: str, sha256: str, content_type: str, size: int, actor: str,
                   uploaded_at) -> Document:
     """A document of the file for a blob stored earlier (checked and written by :func:`write_blob`)."""
     document = Document(case_id=case.id, kind="upload", filename=filename, content_type=content_type, size=size,
-                        sha256=sha256, uploaded_by=actor, uploaded_at=uploaded_at, shared_with_company=False)
+                        sha256=sha256, uploaded_by=actor, uploaded_at=uploaded_at)
     db.session.add(document)
     db.session.flush()
     return document
@@ -114,16 +120,15 @@ def attach_stored(case: Case, *, filename: str, sha256: str, content_type: str, 
 def add_letter(case: Case, *, letter_kind: str, filename: str, pdf: bytes, actor: str) -> Document:
     """Store a generated letter as a document of the file."""
     document = _add(case, kind="letter", filename=filename, content=pdf, media_type="application/pdf",
-                    actor=actor, shared_with_company=True)
+                    actor=actor, department=None)
     document.letter_kind = letter_kind
     return document
 
 
-def _add(case: Case, *, kind, filename, content, media_type, actor, shared_with_company) -> Document:
+def _add(case: Case, *, kind, filename, content, media_type, actor, department) -> Document:
     document = Document(
         case_id=case.id, kind=kind, filename=filename, content_type=media_type, size=len(content),
-        sha256=write_blob(content), uploaded_by=actor, uploaded_at=utcnow(),
-        shared_with_company=shared_with_company,
+        sha256=write_blob(content), uploaded_by=actor, uploaded_at=utcnow(), department=department,
     )
     db.session.add(document)
     db.session.flush()
@@ -136,3 +141,42 @@ def read_content(document: Document) -> bytes:
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise OSError(f"document {document.id} does not match its recorded SHA-256")
     return content
+
+
+def blob_in_use(digest: str) -> sa.Select:
+    """Whether a document, or an online filing still waiting in the intake queue, points at the blob ``digest``."""
+    waiting = sa.cast(IntakeItem.snapshot, sa.Text)
+    return sa.select(sa.exists().where(Document.sha256 == digest)
+                     | sa.exists().where(IntakeItem.case_id.is_(None), IntakeItem.state == "pending",
+                                         waiting.contains(digest)))
+
+
+# --- Blobs a change leaves behind -------------------------------------------------------------------------
+
+_LEFT = "mediator_blobs_left"
+
+
+def discard_after_commit(digest: str) -> None:
+    """Delete the blob ``digest`` once a transaction commits, if nothing points at it any more.
+
+    After the commit, not before, and only if nothing points at it then: a change rolled back leaves its
+    document on the blob, which stays."""
+    db.session.info.setdefault(_LEFT, set()).add(digest)
+
+
+def listen(session_factory) -> None:
+    """Delete the blobs left by each committed transaction of ``session_factory``'s sessions."""
+    if not event.contains(session_factory, "after_commit", _after_commit):
+        event.listen(session_factory, "after_commit", _after_commit)
+
+
+def _after_commit(session) -> None:
+    left = session.info.pop(_LEFT, None)
+    if not left:
+        return
+    # The session cannot run SQL between its commit and its next transaction: ask on a connection of its own.
+    with session.get_bind().connect() as connection:
+        for digest in sorted(left):
+            if not connection.execute(blob_in_use(digest)).scalar():
+                storage_path(digest).unlink(missing_ok=True)
+

@@ -9,8 +9,8 @@ graph it cost as much as its template (bench/console_speed.py); here it reads:
    (R-ADM-6). On PostgreSQL each statement less is a round trip less. For each rarer list the row says
    whether it has any row at all (documents, representatives, legal holds, purges, failed mails, a
    declared conflict);
-2. one per flagged list: representatives, documents; holds, purges and failed mails through their own
-   modules.
+2. one per flagged list: representatives; documents with their share log, expert requests
+   (``cases/file_documents.py``); holds, purges and failed mails through their own modules.
 
 Statements are built once, on aliased tables. SQLite has no schemas: at every execution the
 ``mediation`` schema is translated away by rewriting each schema-qualified name of the SQL text, and
@@ -25,10 +25,12 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
+from mediator_plugin.cases.file_documents import FileDocuments, read_documents
 from mediator_plugin.cases.models import (
     Case,
     ConflictDeclaration,
     Document,
+    ExpertRequest,
     ObservationRequest,
     Party,
     Representative,
@@ -41,7 +43,6 @@ from mediator_plugin.proposals.models import SECTIONS, PartyAnswer, Proposal
 from mediator_plugin.retention.models import LegalHold, PurgeLogEntry
 
 _file = Case.__table__.alias("c")
-_case_id = sa.bindparam("case_id")
 
 
 def _alias(model, name: str):
@@ -57,7 +58,7 @@ _ticket, _rep = _alias(TicketCopy, "t"), _alias(Representative, "r")
 _event, _request, _document = _alias(TimelineEvent, "e"), _alias(ObservationRequest, "o"), _alias(Document, "d")
 _proposal, _answer = _alias(Proposal, "pr"), _alias(PartyAnswer, "a")
 _declaration, _hold, _purge = _alias(ConflictDeclaration, "cd"), _alias(LegalHold, "h"), _alias(PurgeLogEntry, "pl")
-_mail = _alias(OutboxMessage, "m")
+_mail, _expert = _alias(OutboxMessage, "m"), _alias(ExpertRequest, "x")
 # A file has at most one consumer and one company (unique per role): they are read on the file's row.
 _consumer, _company, _other = _alias(Party, "pc"), _alias(Party, "pco"), _alias(Party, "po")
 _PARTY_COLUMNS = ("id", "name", "email", "postal_address")
@@ -103,6 +104,7 @@ _FILE = sa.select(
                   _other.c.name_key == _consumer.c.name_key,
                   _other.c.customer_number == _consumer.c.customer_number)).scalar_subquery().label("duplicates"),
     _any(_document).label("has_documents"),
+    _any(_expert).label("has_expert_requests"),
     _any(_declaration, _declaration.c.has_conflict.is_(True)).label("conflict_declared"),
     _any(_hold).label("has_holds"),
     _any(_purge).label("has_purges"),
@@ -115,9 +117,6 @@ _FILE = sa.select(
 
 _REPRESENTATIVES = (sa.select(_rep.c.party_id, _rep.c.name, _rep.c.kind, _rep.c.mandate)
                     .where(_rep.c.party_id.in_(sa.bindparam("party_ids", expanding=True))).order_by(_rep.c.id))
-_DOCUMENTS = (sa.select(_document.c.id, _document.c.filename, _document.c.content_type, _document.c.size,
-                        _document.c.uploaded_at)
-              .where(_document.c.case_id == _case_id).order_by(_document.c.id))
 
 
 @dataclass(frozen=True)
@@ -214,7 +213,12 @@ class FileView:
     answers: dict[str, Answer]
     duplicates: list[str]
     court_cases: list[str]
-    documents: list[sa.Row] = field(default_factory=list)
+    held: FileDocuments = field(default_factory=FileDocuments)
+
+    @property
+    def documents(self) -> list[sa.Row]:
+        """The file's documents, in the order they were stored."""
+        return self.held.documents
 
     @property
     def conversation(self) -> list[dict]:
@@ -240,8 +244,8 @@ def read_file(reference: str) -> FileView | None:
         duplicates=sorted({reference for _id, reference, _court in case.duplicates or ()}),
         court_cases=sorted({reference for _id, reference, court in case.duplicates or () if court}),
     )
-    if case.has_documents:
-        view.documents = connection.execute(_DOCUMENTS, {"case_id": case.id}).all()
+    if case.has_documents or case.has_expert_requests:
+        view.held = read_documents(case.id, documents=case.has_documents, experts=case.has_expert_requests)
     return view
 
 

@@ -139,7 +139,7 @@ def answer_observations(request: ObservationRequest, actor: Identity, *, answer:
     timeline.log(case, actor, "observations_received", department=request.department, late=late)
     for filename, content in attachments:
         document = documents.add_upload(case, filename=filename, content=content, actor=actor.name,
-                                        kind="observations", shared_with_company=True)
+                                        kind="observations", department=request.department)
         timeline.log(case, actor, "document_added", filename=document.filename, sha256=document.sha256)
 
 

@@ -178,7 +178,8 @@ class TicketCopy(db.Model):
 
 
 class Document(db.Model):
-    """A stored file: an upload, evidence, or a generated letter (content under the storage dir)."""
+    """A stored file: an upload, evidence, or a generated letter (content under the storage dir). Who else has it:
+    :class:`DocumentShare` and the department that sent it; why it is kept back (R-CHARTER-2); its redaction."""
 
     __tablename__ = "documents"
 
@@ -189,10 +190,33 @@ class Document(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     content_type: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)
     uploaded_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     uploaded_at = mapped_column(UTCDateTime, nullable=False)
-    shared_with_company: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    department: Mapped[str | None] = mapped_column(sa.String(32))  # the department that sent it, if one did
+    withheld_reason: Mapped[str | None] = mapped_column(sa.Text)
+    withheld_by: Mapped[str | None] = mapped_column(sa.String(200))
+    withheld_at = mapped_column(UTCDateTime)
+    redacted_by: Mapped[str | None] = mapped_column(sa.String(200))
+    redacted_at = mapped_column(UTCDateTime)
+
+
+class DocumentShare(db.Model):
+    """One document given to one party (R-PROC-3): to the consumer by mail, to a department's correspondents."""
+
+    __tablename__ = "document_shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id"), nullable=False, index=True)
+    recipient: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # consumer, company
+    department: Mapped[str | None] = mapped_column(sa.String(32), index=True)  # for the company
+    requested_by: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # consumer, company, mediator
+    note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    shared_at = mapped_column(UTCDateTime, nullable=False)
+    shared_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    # The mail that carries it (to the consumer) or announces it (to the department): its status is shown.
+    outbox_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox.id"))
 
 
 class TimelineEvent(db.Model):
@@ -257,3 +281,21 @@ class Extension(db.Model):
     justification: Mapped[str] = mapped_column(sa.Text, nullable=False)
     previous_due = mapped_column(sa.Date, nullable=False)
     new_due = mapped_column(sa.Date, nullable=False)
+
+
+class ExpertRequest(db.Model):
+    """An expert opinion asked for on the file, and who bears its cost (R-PROC-2, R612-1)."""
+
+    __tablename__ = "expert_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), nullable=False, index=True)
+    requested_by: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # consumer, company, both, mediator
+    expert: Mapped[str] = mapped_column(sa.String(300), nullable=False)  # a name or a field of expertise
+    cost_bearer: Mapped[str] = mapped_column(sa.String(20), nullable=False)  # requesting_party, shared, company
+    requested_on = mapped_column(sa.Date, nullable=False)
+    expected_on = mapped_column(sa.Date)
+    received_on = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    recorded_by: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    recorded_at = mapped_column(UTCDateTime, nullable=False)

@@ -98,7 +98,29 @@ _SENTENCES = {
                                   else _("Company's contact details corrected.")),
     "representative_added": lambda d: _("Representative recorded: %(name)s.", name=d.get("name")),
     "note": lambda d: _("Note: %(text)s", text=d.get("text")),
+    "documents_shared": lambda d: _shared_sentence(d),
+    "document_withheld": lambda d: _("Document marked as not shared: %(name)s — %(why)s",
+                                     name=d.get("filename"), why=d.get("why")),
+    "document_redacted": lambda d: _("Document replaced by a redacted copy: %(name)s.", name=d.get("filename")),
+    "expert_requested": lambda d: _("Expert opinion asked for by %(who)s: %(expert)s; cost borne by: %(cost)s.",
+                                    who=expert_requester_label(d.get("requested_by")),
+                                    expert=d.get("expert"), cost=cost_bearer_label(d.get("cost_bearer"))),
+    "expert_opinion_received": lambda d: _("Expert opinion received on %(day)s: %(expert)s.",
+                                           day=_day(d.get("received_on")), expert=d.get("expert")),
 }
+
+
+def _shared_sentence(data: dict) -> str:
+    names = ", ".join(data.get("filenames") or [])
+    why = share_requester_label(data.get("requested_by"))
+    if data.get("recipient") == "consumer":
+        sentence = _("Documents sent to the consumer by e-mail (%(why)s): %(names)s.", why=why, names=names)
+    else:
+        sentence = _("Documents shared with %(dept)s in its correspondent space (%(why)s): %(names)s.",
+                     dept=_department(data.get("department")), why=why, names=names)
+    if data.get("lifted_withholding"):
+        sentence += " " + _("They were marked as not shared until then.")
+    return sentence
 
 
 def superseded_answers(answers: dict) -> str:
@@ -179,6 +201,46 @@ _PARTY_TYPES = {"consumer": N_("consumer"), "non_professional": N_("non-professi
 _EXTENSION_REASONS = {"expertise": N_("expert opinion needed"), "multiple_contracts": N_("several contracts involved"),
                       "awaiting_documents": N_("documents awaited from a third party"),
                       "legal_question": N_("difficult legal question"), "other": N_("other reason")}
+
+
+def share_requester_label(code: str | None) -> str:
+    """At whose request documents were shared (R-PROC-3)."""
+    return _label(_SHARE_REQUESTERS, code, "")
+
+
+def share_recipient_label(recipient: str | None, department: str | None) -> str:
+    """Who received shared documents, and where."""
+    if recipient == "consumer":
+        return _("the consumer, by e-mail")
+    return _("%(dept)s, in its correspondent space", dept=_department(department))
+
+
+def expert_requester_label(code: str | None) -> str:
+    return _label(_EXPERT_REQUESTERS, code, "")
+
+
+def cost_bearer_label(code: str | None) -> str:
+    return _label(_COST_BEARERS, code, "")
+
+
+def document_kind_label(code: str | None) -> str:
+    return _label(_DOCUMENT_KINDS, code, "")
+
+
+def mail_status_label(code: str | None) -> str:
+    """Where the mail of a share stands (the outbox status), in words."""
+    return _label(_MAIL_STATUSES, code, "")
+
+
+_SHARE_REQUESTERS = {"consumer": N_("at the consumer's request"), "company": N_("at the company's request"),
+                     "mediator": N_("on the mediator's initiative")}
+_EXPERT_REQUESTERS = {"consumer": N_("the consumer"), "company": N_("the company"),
+                      "both": N_("both parties, jointly"), "mediator": N_("the mediator")}
+_COST_BEARERS = {"requesting_party": N_("the party asking for it"), "shared": N_("both parties, shared"),
+                 "company": N_("the company, by its choice")}
+_DOCUMENT_KINDS = {"upload": N_("document of the file"), "letter": N_("letter of the mediator"),
+                   "observations": N_("observations of a department"), "evidence": N_("evidence of implementation")}
+_MAIL_STATUSES = {"pending": N_("waiting to be sent"), "sent": N_("sent"), "failed": N_("not delivered")}
 
 
 def _label(messages: dict[str, str], code: str | None, default: str) -> str:

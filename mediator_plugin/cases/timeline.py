@@ -15,12 +15,13 @@ from mediator_plugin.core.permissions import Identity
 # Values that are codes, dates, numbers or hashes: the audit entry copies them; any other field is only named.
 AUDIT_KEYS = frozenset({
     "acceptance_deadline", "alert_day", "answer", "answered_on", "certified_written_complaint", "changes",
-    "channel", "charter_version", "complete_on", "court_cases", "department", "document_id", "done_on", "due_on",
-    "ended_on", "fields", "final_state", "first_complaint_on", "ground", "has_conflict", "hold", "late", "letter",
-    "matched_on", "messages", "new_due", "number", "objection_until", "outcome", "outcome_due", "party",
-    "party_type", "previous", "previous_due", "reason", "reason_category", "received_on", "references",
-    "rejection_due", "representative_kind", "sha256", "source", "status", "sub_reason", "superseded_answers",
-    "to_post", "vendor", "version",
+    "channel", "charter_version", "complete_on", "cost_bearer", "court_cases", "department", "document_id",
+    "document_ids", "done_on", "due_on", "ended_on", "expected_on", "fields", "final_state", "first_complaint_on",
+    "ground", "has_conflict", "hold", "late", "letter", "lifted_withholding", "matched_on", "messages", "new_due",
+    "number", "objection_until", "outcome", "outcome_due", "party", "party_type", "previous", "previous_due",
+    "previous_sha256", "reason", "reason_category", "received_on", "recipient", "references", "rejection_due",
+    "representative_kind", "requested_by", "requested_on", "sha256", "size", "source", "status", "sub_reason",
+    "superseded_answers", "to_post", "vendor", "version",
 })
 
 

@@ -88,6 +88,14 @@ TRANSITIONS: dict[str, Transition] = {
     "edit_file": Transition(OPEN, Permission.CASE_WRITE),
     # The team's notebook stays open after the end: follow-ups of an implementation, a late call.
     "add_note": Transition(frozenset(State), Permission.CASE_WRITE),
+    # A party may ask for the file at any time, after the end too (R612-3, R-PROC-3); what is not shared says why
+    # (R-CHARTER-2), and what is not needed may be blacked out as long as the file is kept (R-GDPR-2).
+    "share_documents": Transition(frozenset(State), Permission.CASE_WRITE),
+    "withhold_document": Transition(frozenset(State), Permission.CASE_WRITE),
+    "redact_document": Transition(frozenset(State), Permission.CASE_WRITE),
+    # Expert opinions while the file is examined (R-PROC-2); one asked for may arrive until the outcome.
+    "request_expert": Transition(INSTRUCTING, Permission.CASE_WRITE),
+    "record_expert_opinion": Transition(CLOCK_RUNNING, Permission.CASE_WRITE),
 }
 
 

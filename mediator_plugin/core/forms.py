@@ -61,6 +61,14 @@ def integer(name: str) -> int:
         raise MissingField(_("A number is expected."), field=name) from None
 
 
+def integers(name: str) -> list[int]:
+    """Every value sent under ``name`` (checkboxes of one list) as numbers."""
+    try:
+        return [int(value) for value in request.form.getlist(name) if value.strip()]
+    except ValueError:
+        raise MissingField(_("A number is expected."), field=name) from None
+
+
 def upload(name: str) -> tuple[str, bytes] | None:
     """(filename, content) of an uploaded file, or None when no file was sent."""
     storage = request.files.get(name)

@@ -228,8 +228,9 @@ def record_implementation(case: Case, actor: Identity, *, status: str, done_on: 
         raise MissingField(_("The date cannot be in the future."), field="done_on")
     document = None
     if evidence is not None:
+        # Sent by a correspondent, it is their department's own document (they see it in their space).
         document = documents.add_upload(case, filename=evidence[0], content=evidence[1], actor=actor.name,
-                                        kind="evidence", shared_with_company=True)
+                                        kind="evidence", department=None if actor.on_team else case.department)
     implementation = Implementation(case_id=case.id, status=status, done_on=done_on, note=note.strip(),
                                     evidence_document_id=document.id if document else None,
                                     recorded_by=actor.name, recorded_at=utcnow())

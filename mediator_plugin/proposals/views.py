@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from mediator_plugin import state
 from mediator_plugin.cases import deadlines
+from mediator_plugin.cases.file_documents import read_documents
 from mediator_plugin.cases.letters import render_letter
 from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.notices import base_fields, recording_deliveries
@@ -55,6 +56,7 @@ def _render(case: Case, *, error: MediationError | None = None, status: int = 20
         titles=services.section_titles(), actions=allowed_actions(case.state, current_identity()),
         outcomes=[o for o in state().charter.rules["outcomes"] if o["code"] != "AMICABLE_AGREEMENT"],
         default_deadline=deadlines.acceptance_deadline_from(deadlines.today()),
+        held=read_documents(case.id),  # what the parties could see, and the experts' opinions (R-CHARTER-2)
         error=error.message if error else None), status
 
 

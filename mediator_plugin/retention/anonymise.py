@@ -2,23 +2,26 @@
 
 A file keeps its rows, dates and codes — reference, state, dates of the procedure, category, department,
 channel, outcome, requests for observations (department, dates, reminders), extensions (reason, dates),
-proposals (outcome, dates), answers (accepted or not) and implementation status — so that the annual
-report of any past year gives the same figures. Everything said or written by or about a person goes:
-names, e-mails, phones, addresses, representatives, the ticket copy and its conversation, the texts of
-notes, requests, answers, proposals and agreements, letters and attachments (rows here, blobs on disk
-after commit). Updates are plain SQL: a signed proposal is frozen against edits in the console, not
-against its anonymisation. Audit entries are never touched (see README, "Retention and exports").
+expert requests (who asked, who pays, dates), proposals (outcome, dates), answers (accepted or not) and
+implementation status — so that the annual report of any past year gives the same figures. Everything said
+or written by or about a person goes: names, e-mails, phones, addresses, representatives, the ticket copy
+and its conversation, the texts of notes, requests, answers, proposals and agreements, the experts' names,
+letters and attachments with their share log (rows here, blobs on disk after commit). Updates are plain
+SQL: a signed proposal is frozen against edits in the console, not against its anonymisation. Audit
+entries are never touched (see README, "Retention and exports").
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from mediator_plugin.cases.documents import storage_path
+from mediator_plugin.cases.documents import blob_in_use, storage_path
 from mediator_plugin.cases.models import (
     Case,
     ConflictDeclaration,
     Document,
+    DocumentShare,
+    ExpertRequest,
     Extension,
     ObservationRequest,
     Party,
@@ -35,6 +38,8 @@ from mediator_plugin.retention.rules import ATTACHMENT_KINDS, PURGED_INTAKE_STAT
 
 # What stands where a name or a subject was (columns that may not be empty).
 ANONYMISED = "[anonymisé]"
+# History lines that name a document.
+DOCUMENT_EVENTS = ("document_added", "documents_shared", "document_withheld", "document_redacted")
 
 
 def _run(statement) -> int:
@@ -59,6 +64,7 @@ def _delete_documents(ids: list[int], kinds: tuple[str, ...] | None = None) -> t
     for row in rows:
         per_file[row.case_id] = per_file.get(row.case_id, 0) + 1
     if documents:
+        _run(sa.delete(DocumentShare).where(DocumentShare.document_id.in_(documents)))
         _run(sa.update(Proposal).where(Proposal.letter_document_id.in_(documents)).values(letter_document_id=None))
         _run(sa.update(Implementation).where(Implementation.evidence_document_id.in_(documents))
              .values(evidence_document_id=None))
@@ -89,6 +95,7 @@ def anonymise_cases(ids: list[int]) -> tuple[dict[int, dict], set[str]]:
     _run(sa.update(ObservationRequest).where(ObservationRequest.case_id.in_(ids)).values(question="", answer=None))
     _run(sa.update(ConflictDeclaration).where(ConflictDeclaration.case_id.in_(ids)).values(circumstances=""))
     _run(sa.update(Extension).where(Extension.case_id.in_(ids)).values(justification=""))
+    _run(sa.update(ExpertRequest).where(ExpertRequest.case_id.in_(ids)).values(expert=ANONYMISED, note=""))
     _run(sa.update(Proposal).where(Proposal.case_id.in_(ids)).values(
         **dict.fromkeys(SECTIONS, ""), mentions=None, correction_reason=None))
     _run(sa.update(PartyAnswer).where(PartyAnswer.proposal_id.in_(proposals)).values(reason=None))
@@ -117,8 +124,8 @@ def _blank_outbox(where) -> int:
 def delete_attachments(ids: list[int]) -> tuple[dict[int, dict], set[str]]:
     """Delete what the parties sent to ended files (R-GDPR-3 ``attachments``), before the files themselves go."""
     per_file, blobs = _delete_documents(ids, ATTACHMENT_KINDS)
-    # The history line of each upload names the file it was: the name goes with it.
-    _run(sa.update(TimelineEvent).where(TimelineEvent.case_id.in_(ids), TimelineEvent.kind == "document_added")
+    # The history lines about documents name them (and say why one was not shared): the names go with them.
+    _run(sa.update(TimelineEvent).where(TimelineEvent.case_id.in_(ids), TimelineEvent.kind.in_(DOCUMENT_EVENTS))
          .values(data={}))
     return {case_id: {"documents": per_file.get(case_id, 0)} for case_id in ids}, blobs
 
@@ -148,14 +155,9 @@ def delete_unreferenced_blobs(hashes: set[str]) -> int:
     that remains points at it.
     """
     removed = 0
-    waiting = sa.cast(IntakeItem.snapshot, sa.Text)
     for digest in sorted(hashes):
-        used = db.session.execute(sa.select(
-            sa.exists().where(Document.sha256 == digest)
-            | sa.exists().where(IntakeItem.case_id.is_(None), IntakeItem.state == "pending",
-                                waiting.contains(digest)))).scalar()
         path = storage_path(digest)
-        if not used and path.exists():
+        if not db.session.execute(blob_in_use(digest)).scalar() and path.exists():
             path.unlink()
             removed += 1
     return removed

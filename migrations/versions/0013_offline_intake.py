@@ -10,7 +10,7 @@ cannot be turned off inside the migration's transaction. So the column is replac
 is added and filled, the old column dropped and the copy renamed (SQLite 3.35 or later), then its index rebuilt.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-08 10:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

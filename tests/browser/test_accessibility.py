@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from mediator_plugin.cases import instruction
+from mediator_plugin.cases import documents, experts, instruction, sharing
 from mediator_plugin.cases.models import ObservationRequest
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
@@ -28,9 +28,18 @@ def _login(page, base, sub):
 
 @pytest.fixture
 def files(app, people):
-    """An admitted file with a request to billing, a file just received, and last year's report published."""
+    """An admitted file with a request to billing, documents shared, kept back and not yet decided, an expert
+    request, a file just received, and last year's report published."""
     admitted = admitted_case(people.gestionnaire)
     instruction.request_observations(admitted, people.gestionnaire, department="billing", question="Observations ?")
+    shared, kept, _new = (documents.add_upload(admitted, filename=name, content=b"Piece.\n" + name.encode(),
+                                               actor=people.gestionnaire.name)
+                          for name in ("facture.txt", "certificat.txt", "releve.txt"))
+    sharing.share_documents(admitted, people.gestionnaire, document_ids=[shared.id], recipient="company",
+                            requested_by="company", note="Demande du service")
+    sharing.mark_not_shared(admitted, people.gestionnaire, document_id=kept.id, reason="Données de santé")
+    experts.request_expert(admitted, people.gestionnaire, requested_by="both", expert="Expert en compteurs",
+                           cost_bearer="shared")
     received = new_case(people.gestionnaire)
     publication.publish(paris_date(utcnow()).year - 1, published_by="mediatrice")
     db.session.commit()

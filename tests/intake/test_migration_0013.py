@@ -49,7 +49,7 @@ def _fresh_database(request, tmp_path, backend: str) -> str:
 @pytest.mark.requirement("R-PROC-1")
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_requester_email_becomes_nullable_on_a_database_in_use(request, tmp_path, backend):
-    """At 0010 with an online filing pointing at its request: upgrade keeps both and accepts a request without an
+    """At 0012 with an online filing pointing at its request: upgrade keeps both and accepts a request without an
     e-mail address, foreign keys still enforced; downgrade gives that request an empty address."""
     app = create_app({"env": "test", "database_url": _fresh_database(request, tmp_path, backend),
                       "storage_dir": str(tmp_path / "files")})
@@ -57,7 +57,7 @@ def test_requester_email_becomes_nullable_on_a_database_in_use(request, tmp_path
     items, filings = _tables("mediation" if backend == "postgresql" else None)
     emails = sa.select(items.c.id, items.c.requester_email).order_by(items.c.id)
     with app.app_context():
-        upgrade(directory=migrations, revision="0010")
+        upgrade(directory=migrations, revision="0012")
         with db.engine.begin() as connection:
             connection.execute(sa.insert(items).values(_item(1, "online", "marcel@example.net")))
             connection.execute(sa.insert(filings).values(id=1, intake_item_id=1, reference="MED-2026-00001",
@@ -70,7 +70,7 @@ def test_requester_email_becomes_nullable_on_a_database_in_use(request, tmp_path
         with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
             connection.execute(sa.insert(filings).values(id=2, intake_item_id=99, reference="MED-2026-00099",
                                                          code_sha256="x", filed_at=AT))
-        downgrade(directory=migrations, revision="0010")
+        downgrade(directory=migrations, revision="0012")
         with db.engine.begin() as connection:
             assert [tuple(r) for r in connection.execute(emails)] == [(1, "marcel@example.net"), (2, "")]
             with pytest.raises(sa.exc.IntegrityError):

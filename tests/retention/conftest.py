@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from mediator_plugin import state
-from mediator_plugin.cases import instruction, notebook, parties
+from mediator_plugin.cases import experts, instruction, notebook, parties, sharing
 from mediator_plugin.cases.documents import add_upload
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core.db import db
@@ -44,11 +44,20 @@ def build_worked_file(people) -> SimpleNamespace:
     instruction.request_observations(case, people.gestionnaire, department="billing",
                                      question="Mme Dupont affirme avoir été prélevée deux fois : vos observations ?")
     document = add_upload(case, filename="lettre-dupont.txt", content=UPLOAD, actor=people.gestionnaire.name)
+    kept = add_upload(case, filename="certificat-dupont.txt", content=b"Certificat medical.\n",
+                      actor=people.gestionnaire.name)
+    for recipient in ("consumer", "company"):
+        sharing.share_documents(case, people.gestionnaire, document_ids=[document.id], recipient=recipient,
+                                requested_by="consumer", note="Demande de Jeanne Dupont par téléphone")
+    sharing.mark_not_shared(case, people.gestionnaire, document_id=kept.id, reason="Santé de Jeanne Dupont")
+    experts.request_expert(case, people.gestionnaire, requested_by="consumer", expert="Octave Vidal, électricien",
+                           cost_bearer="requesting_party")
     db.session.commit()
     ended_in_2025(case)
     return SimpleNamespace(case=case, sha256=document.sha256,
                            texts=[CONSUMER["name"], CONSUMER["email"], "3 rue des Lilas", "Marcel Lenoir",
-                                  "marcel.lenoir@ufc.example", "06 11 22 33 44", "lettre-dupont"])
+                                  "marcel.lenoir@ufc.example", "06 11 22 33 44", "lettre-dupont", "certificat-dupont",
+                                  "Octave Vidal"])
 
 
 @pytest.fixture
