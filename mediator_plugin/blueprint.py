@@ -32,6 +32,7 @@ LABELS = {
     "answer_label": presenters.answer_label, "channel_label": presenters.channel_label,
     "department_label": presenters.department_label, "extension_reason_label": presenters.extension_reason_label,
     "implementation_label": presenters.implementation_label, "party_type_label": presenters.party_type_label,
+    "dispute_domain_label": presenters.dispute_domain_label, "region_label": presenters.region_label,
 }
 DBINT_MAX = 999_999_999
 

@@ -135,9 +135,18 @@ class _Deadlines(Schema):
             raise ValidationError("rejection_alert_days must fall before rejection_days")
 
 
+def _unique_codes(items) -> None:
+    codes = [item["code"] for item in items]
+    if len(set(codes)) != len(codes):
+        raise ValidationError("each code must appear once")
+
+
 class _Scope(Schema):
     party_types = fields.List(fields.String(), required=True)
     statutory_party_types = fields.List(fields.String(), required=True)
+    # R-SCOPE-2: the dispute's domain, recorded with the party type; the first is the default.
+    dispute_domains = fields.List(fields.Nested(_Labelled), required=True,
+                                  validate=[validate.Length(min=1), _unique_codes])
     covered = fields.String(required=True)
     excluded = fields.String(required=True)
     complaint_limit_from = fields.String(required=True, validate=validate.OneOf(["first", "last"]))
@@ -307,13 +316,15 @@ class Charter:
         return {g["code"]: g for g in self.rules["grounds"]}[code]
 
     def label(self, kind: str, code: str) -> str:
-        """French label of an outcome, interruption, ground, company refusal reason or category code."""
+        """French label of an outcome, interruption, ground, company refusal reason, category or dispute domain
+        code."""
         table = {
             "outcome": self.rules["outcomes"],
             "interruption": self.rules["interruptions"],
             "ground": self.rules["grounds"],
             "company_refusal": self.rules["company_refusal_reasons"],
             "category": self.categories_flat(),
+            "dispute_domain": self.scope["dispute_domains"],
         }[kind]
         return {item["code"]: item["label"] for item in table}[code]
 
