@@ -1,5 +1,7 @@
-"""Dispute domain and region (issue 13).
+"""Governance register notices, dispute domain and region (issue 13).
 
+- ``cecmc_notices``: each record of the items notified to the CECMC (R-CECMC-4, R614-3): the baseline, then
+  one per notice queued, with what changed.
 - ``cases.dispute_domain`` (R-SCOPE-2): a code of the charter's dispute domains; NULL on the files opened before,
   whose domain was never recorded (the report says "not recorded").
 - ``cases.region`` (R-STATS-2): where the consumer lives, from the postcode or the postal address
@@ -33,6 +35,20 @@ def upgrade():
     schema = _schema()
     op.add_column('cases', sa.Column('dispute_domain', sa.String(32), nullable=True), schema=schema)
     op.add_column('cases', sa.Column('region', sa.String(8), nullable=True), schema=schema)
+    op.create_table('cecmc_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.Column('recorded_by', sa.String(length=40), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('outbox_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['outbox_id'], ['mediation.outbox.id'], name=op.f('fk_cecmc_notices_outbox_id_outbox')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cecmc_notices')),
+    sa.UniqueConstraint('sequence', name=op.f('uq_cecmc_notices_sequence')),
+    schema='mediation'
+    )
     _backfill_regions(op.get_bind())
     op.create_index(ORIGINS_INDEX, 'cases', ORIGINS_COLUMNS, unique=False, schema='mediation')
 
@@ -54,5 +70,6 @@ def _backfill_regions(bind):
 def downgrade():
     schema = _schema()
     op.drop_index(ORIGINS_INDEX, table_name='cases', schema='mediation')
+    op.drop_table('cecmc_notices', schema='mediation')
     op.drop_column('cases', 'region', schema=schema)
     op.drop_column('cases', 'dispute_domain', schema=schema)
