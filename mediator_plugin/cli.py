@@ -184,7 +184,8 @@ def export_group():
 @click.option("--year", type=click.IntRange(2000, 2100), required=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def export_cecmc_command(year, out_dir):
-    """Activity information (Table A, organisation, staffing) and the pseudonymised per-case dataset of YEAR."""
+    """Activity information (Table A, organisation, staffing, governance register, trainings; JSON, CSV, PDF) and the
+    pseudonymised per-case dataset of YEAR."""
     from flask import current_app
 
     from mediator_plugin.core import audit
