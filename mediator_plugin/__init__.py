@@ -84,6 +84,7 @@ def _import_models() -> None:
     from mediator_plugin.core import staff as _staff  # noqa: F401
     from mediator_plugin.core.db import db
     from mediator_plugin.examples import models as _examples  # noqa: F401
+    from mediator_plugin.governance import models as _governance  # noqa: F401
     from mediator_plugin.intake import models as _intake  # noqa: F401
     from mediator_plugin.proposals import models as _proposals  # noqa: F401
     from mediator_plugin.recommendations import models as _recommendations  # noqa: F401

@@ -36,6 +36,7 @@ LABELS = {
     "share_recipient_label": presenters.share_recipient_label,
     "expert_requester_label": presenters.expert_requester_label, "cost_bearer_label": presenters.cost_bearer_label,
     "document_kind_label": presenters.document_kind_label, "mail_status_label": presenters.mail_status_label,
+    "dispute_domain_label": presenters.dispute_domain_label, "region_label": presenters.region_label,
 }
 DBINT_MAX = 999_999_999
 

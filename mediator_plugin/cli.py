@@ -22,13 +22,31 @@ def _summary_line(kind: str, data: dict) -> None:
 
 @mediator_group.command("init")
 def init_command():
-    """Create or upgrade the schema and validate the charter."""
+    """Create or upgrade the schema, validate the charter, and notify the CECMC of changed listing or governance
+    data (the first run records them as notified)."""
     from mediator_plugin.core.schema import upgrade_schema
 
     upgrade_schema()
     from mediator_plugin import state
+    from mediator_plugin.governance.notices import check_in_own_transaction
 
     click.echo(f"schema up to date; charter {state().charter.version} ({state().charter.sha256[:12]}) valid")
+    click.echo(_notice_line(check_in_own_transaction("init", record_baseline=True)))
+
+
+def _notice_line(check) -> str:
+    """What the check of the items notified to the CECMC did, for the operator."""
+    from mediator_plugin import state
+
+    to = state().charter.governance["cecmc_email"]
+    return {
+        "baseline": "CECMC: the listing and governance data are recorded as notified; a change will be notified "
+                    f"to {to}",
+        "queued": f"CECMC: notice {check.sequence} queued to {to}, naming the changed item(s) "
+                  f"{', '.join(check.changes)}; the next `mediator jobs` delivers it",
+        "unchanged": f"CECMC: the listing and governance data are unchanged since record {check.sequence}",
+        "busy": "CECMC: another host is recording the same check; nothing done here",
+    }[check.status]
 
 
 @mediator_group.command("sync")
@@ -202,7 +220,8 @@ def export_group():
 @click.option("--year", type=click.IntRange(2000, 2100), required=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def export_cecmc_command(year, out_dir):
-    """Activity information (Table A, organisation, staffing) and the pseudonymised per-case dataset of YEAR."""
+    """Activity information (Table A, organisation, staffing, governance register, trainings; JSON, CSV, PDF) and the
+    pseudonymised per-case dataset of YEAR."""
     from flask import current_app
 
     from mediator_plugin.core import audit

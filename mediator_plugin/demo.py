@@ -122,6 +122,7 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
     from mediator_plugin.core.helpdesk_notice import install_notice_rules
     from mediator_plugin.core.helpdesks import configured_connectors
     from mediator_plugin.core.schema import upgrade_schema
+    from mediator_plugin.governance.notices import check_in_own_transaction
     from mediator_plugin.intake.sync import sync_helpdesk
     from mediator_plugin.seed import seed_cases
     from mediator_plugin.seed.recommendations import seed_recommendations
@@ -143,6 +144,7 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's line per command
         with app.app_context():
             upgrade_schema()
+            check_in_own_transaction("init", record_baseline=True)  # as `mediator init` does (R-CECMC-4)
             if not db.session.query(Case.id).first() and seed_cases_count:
                 this_year = date.today().year
                 click.echo(f"Seeding {seed_cases_count} synthetic files…")

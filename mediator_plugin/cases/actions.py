@@ -65,7 +65,7 @@ ACTIONS = {
     "classify": lambda c, a: services.classify(
         c, a, subcategory=forms.text("subcategory") or None, department=forms.text("department") or None,
         cross_border=forms.boolean("cross_border"), party_type=forms.text("party_type") or None,
-        reason=forms.text("party_type_reason")),
+        reason=forms.text("party_type_reason"), dispute_domain=forms.text("dispute_domain") or None),
     "request_documents": lambda c, a: services.request_documents(c, a, missing=forms.text("missing")),
     "mark_complete": lambda c, a: services.mark_complete(c, a, complete_on=forms.optional_date("complete_on")),
     "correct_receipt": lambda c, a: services.correct_receipt_date(

@@ -3,7 +3,9 @@
 The letter states the outcome as it happened — a proposal accepted, refused by one party or left without an
 answer, an agreement with its terms, an interruption with its cause — each party's answer with its date,
 the reasons the company gave for a refusal, and the day the mediation ended: prescription runs again from
-that day. The sentences are the charter's (``[texts.closure]`` of ``charter/letters.toml``).
+that day. A mediator who is not listed by the CECMC names the listed consumer mediator after a mediation that
+ended without an accepted solution or an agreement (R-SCOPE-4). The sentences are the charter's
+(``[texts.closure]`` of ``charter/letters.toml``).
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ def closure_fields(case: Case) -> dict[str, str]:
     texts, charter = state().charter.texts["closure"], state().charter
     company = charter.mediator["company_name"]
     fields = {"ended_on": fr_date(paris_date(case.ended_at)), "closure_answers": "", "closure_reasons": "",
-              "agreement_terms": case.agreement_text or ""}
+              "agreement_terms": case.agreement_text or "", "closure_recourse": ""}
     if case.state in INTERRUPTED:
         fields["closure_summary"] = texts["interrupted"].format(cause=charter.label("interruption", case.state))
+        # A dispute before a court can go to no mediator (L612-2 3°): no recourse to point to then.
+        fields["closure_recourse"] = "" if case.state == State.COURT_SEIZED else listed_mediator_recourse()
         return fields
     if case.resolution_mode == "agreement":
         fields["closure_summary"] = texts["agreement"].format(ended_on=fields["ended_on"],
@@ -35,7 +39,10 @@ def closure_fields(case: Case) -> dict[str, str]:
         return fields
     proposal = current_proposal(case)
     answers = answers_of(proposal)
-    fields["closure_summary"] = texts[_result_of(answers)].format(
+    result = _result_of(answers)
+    if result != "accepted":
+        fields["closure_recourse"] = listed_mediator_recourse()
+    fields["closure_summary"] = texts[result].format(
         proposal_on=fr_date(paris_date(proposal.signed_at)), company_name=company,
         acceptance_deadline=fr_date(proposal.acceptance_deadline))
     fields["closure_answers"] = texts["answers"].format(
@@ -47,6 +54,18 @@ def closure_fields(case: Case) -> dict[str, str]:
         fields["closure_reasons"] = texts["company_reasons"].format(
             company_name=company, reason_category=category, reason=refusal.reason or "")
     return fields
+
+
+def listed_mediator_recourse() -> str:
+    """The sentence naming the listed consumer mediator, for a mediator who is not listed (R-SCOPE-4); empty for a
+    listed one, whose letter then leaves the paragraph out."""
+    charter = state().charter
+    listing = charter.governance["listing"]
+    if listing["listed"]:
+        return ""
+    identity = ", ".join(listing[key] for key in ("listed_mediator_name", "listed_mediator_address",
+                                                  "listed_mediator_website"))
+    return charter.texts["closure"]["listed_mediator"].format(listed_mediator=identity)
 
 
 def _result_of(answers: dict) -> str:

@@ -83,9 +83,9 @@ _current_proposal_id = (sa.select(_latest.c.id).where(_latest.c.case_id == _file
 _FILE = sa.select(
     *(_file.c[name] for name in (
         "id", "reference", "state", "subject", "channel", "category", "subcategory", "department", "party_type",
-        "cross_border", "first_written_complaint_on", "last_written_complaint_on", "received_at", "complete_at",
-        "notified_at", "ended_at", "closed_at", "rejection_due", "outcome_due", "inadmissibility_ground", "outcome",
-        "late_reason", "charter_version", "court_case_declared")),
+        "dispute_domain", "region", "cross_border", "first_written_complaint_on", "last_written_complaint_on",
+        "received_at", "complete_at", "notified_at", "ended_at", "closed_at", "rejection_due", "outcome_due",
+        "inadmissibility_ground", "outcome", "late_reason", "charter_version", "court_case_declared")),
     *(party.c[name].label(f"{role}_{name}") for role, party in (("consumer", _consumer), ("company", _company))
       for name in _PARTY_COLUMNS),
     _rows(_event, "id", "at", "actor", "kind", "data").label("events"),

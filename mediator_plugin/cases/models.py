@@ -35,6 +35,11 @@ class Case(db.Model):
     department: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     cross_border: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     party_type: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="consumer")
+    # R-SCOPE-2: a code of the charter's dispute domains (NULL on files opened before it was recorded).
+    dispute_domain: Mapped[str | None] = mapped_column(sa.String(32))
+    # R-STATS-2: where the consumer lives, a region code of core.geography, kept current from the consumer's
+    # postcode or address and the cross-border flag (cases.parties.locate_consumer).
+    region: Mapped[str | None] = mapped_column(sa.String(8))
     first_written_complaint_on = mapped_column(sa.Date)
     last_written_complaint_on = mapped_column(sa.Date)
     court_case_declared: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)

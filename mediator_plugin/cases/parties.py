@@ -1,4 +1,5 @@
-"""The parties' details and their representatives (R-PROC-2): lawyer, association or relative."""
+"""The parties' details, where the consumer lives (R-STATS-2), and their representatives (R-PROC-2): lawyer,
+association or relative."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from mediator_plugin.cases.models import Case, Representative
 from mediator_plugin.cases.workflow import check
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MissingField
+from mediator_plugin.core.geography import locate, postcode_in
 from mediator_plugin.core.permissions import Identity
 
 REPRESENTATIVE_KINDS = ("avocat", "association", "proche", "autre")
@@ -30,8 +32,21 @@ def update_contact(case: Case, actor: Identity, *, party: str, email: str, posta
     before = {"email": target.email, "postal_address": target.postal_address, "phone": target.phone}
     target.email, target.postal_address, target.phone = email or None, postal_address or None, phone or None
     after = {"email": target.email, "postal_address": target.postal_address, "phone": target.phone}
+    if after["postal_address"] != before["postal_address"]:
+        target.postcode = postcode_in(target.postal_address)[0]  # the postcode follows the corrected address
+        if party == "consumer":
+            locate_consumer(case)
     timeline.log(case, actor, "contact_updated", party=party,
                  fields=sorted(k for k in after if after[k] != before[k]))
+
+
+def locate_consumer(case: Case) -> None:
+    """Set the file's region from its consumer's postcode, or the postcode in their postal address, and its
+    cross-border flag (R-STATS-2): the report counts the saisines by region from this column."""
+    consumer = case.party("consumer")
+    place = locate(consumer.postcode if consumer else None, consumer.postal_address if consumer else None,
+                   abroad=bool(case.cross_border))
+    case.region = place.region
 
 
 def add_representative(case: Case, actor: Identity, *, party: str, kind: str, name: str, mandate: str,

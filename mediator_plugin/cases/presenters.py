@@ -8,6 +8,7 @@ from mediator_plugin import state
 from mediator_plugin.cases.models import TimelineEvent
 from mediator_plugin.cases.workflow import state_label
 from mediator_plugin.core.calendar import paris_date
+from mediator_plugin.core.geography import OUTSIDE, region_names
 from mediator_plugin.core.i18n import N_
 from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.pdf import fr_date
@@ -41,7 +42,7 @@ _SENTENCES = {
                                       refs=", ".join(d.get("references", [])))
     + (" " + _("A court case was declared on %(refs)s: ground 3 may apply.", refs=", ".join(d["court_cases"]))
        if d.get("court_cases") else ""),
-    "classified": lambda d: _("Classification changed."),
+    "classified": lambda d: _("Classification changed.") + _domain_change(d.get("changes") or {}),
     "documents_requested": lambda d: _("Documents requested from the consumer: %(missing)s",
                                        missing=d.get("missing")),
     "complete": lambda d: _("File complete on %(day)s; a refusal must be notified by %(due)s.",
@@ -121,6 +122,31 @@ def _shared_sentence(data: dict) -> str:
     if data.get("lifted_withholding"):
         sentence += " " + _("They were marked as not shared until then.")
     return sentence
+
+
+def _domain_change(changes: dict) -> str:
+    """" Dispute domain: “…” becomes “…”." when the classification changed the dispute domain (R-SCOPE-2)."""
+    if "dispute_domain" not in changes:
+        return ""
+    old, new = changes["dispute_domain"]
+    return " " + _("Dispute domain: “%(old)s” becomes “%(new)s”.", old=dispute_domain_label(old),
+                   new=dispute_domain_label(new))
+
+
+def dispute_domain_label(code: str | None) -> str:
+    """The charter's label of a dispute domain; "not recorded" for a file opened before domains were kept."""
+    if not code:
+        return _("not recorded")
+    try:
+        return state().charter.label("dispute_domain", code)
+    except KeyError:
+        return code  # a domain the charter no longer lists
+
+
+def region_label(code: str | None) -> str:
+    """The name of a region code (core.geography); a file without one counts as outside France or unknown."""
+    names = region_names()
+    return names.get(code or OUTSIDE, names[OUTSIDE])
 
 
 def superseded_answers(answers: dict) -> str:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from connectors.base import MediationLabel
 from mediator_plugin import state
-from mediator_plugin.cases import deadlines, timeline
+from mediator_plugin.cases import deadlines, parties, timeline
 from mediator_plugin.cases.closure import closure_fields
 from mediator_plugin.cases.models import Case, ConflictDeclaration, Document, Party, ReferenceCounter, TimelineEvent
 from mediator_plugin.cases.notices import postal_roles, send_letter
@@ -52,6 +52,8 @@ def create_case(*, actor: Identity, channel: str, subject: str, received_at: dat
     ``received_at`` is when the mediator received the request (the request on the ticket, the online filing,
     the stamp on a letter): the three weeks to refuse it run from that day (L612-2, R-DEADLINE-1).
     ``reference`` is one reserved earlier with :func:`next_reference` (an online filing quotes it at once).
+    The dispute domain starts as the charter's first (R-SCOPE-2), the region from the consumer's postcode or
+    address (R-STATS-2); the team corrects the domain with :func:`classify`.
     """
     charter = state().charter
     if party_type not in charter.scope["party_types"]:
@@ -64,6 +66,7 @@ def create_case(*, actor: Identity, channel: str, subject: str, received_at: dat
         channel=channel,
         subject=subject[:300],
         party_type=party_type,
+        dispute_domain=charter.scope["dispute_domains"][0]["code"],
         received_at=received_at,
         rejection_due=deadlines.rejection_due_from(paris_date(received_at)),
         first_written_complaint_on=first_written_complaint_on,
@@ -78,6 +81,7 @@ def create_case(*, actor: Identity, channel: str, subject: str, received_at: dat
                          postal_address=charter.mediator["company_address"]))
     db.session.flush()
     db.session.refresh(case)
+    parties.locate_consumer(case)
     timeline.log(case, actor, "opened", channel=channel, charter_version=charter.version,
                  rejection_due=case.rejection_due)
     return case
@@ -112,8 +116,10 @@ def queue_helpdesk_label(case: Case, label: MediationLabel) -> None:
 
 
 def classify(case: Case, actor: Identity, *, subcategory: str | None = None, department: str | None = None,
-             cross_border: bool | None = None, party_type: str | None = None, reason: str = "") -> None:
-    """Set the category (level 2; level 1 follows), the department, cross-border and party type (R-STATS-2).
+             cross_border: bool | None = None, party_type: str | None = None, reason: str = "",
+             dispute_domain: str | None = None) -> None:
+    """Set the category (level 2; level 1 follows), the department, cross-border (the region follows), the
+    dispute domain and the party type (R-STATS-2, R-SCOPE-2); every change is in the history.
 
     A change of party type decides whether the dispute counts in the statutory figures (R-SCOPE-2): it needs
     its reason, kept in the history."""
@@ -135,6 +141,12 @@ def classify(case: Case, actor: Identity, *, subcategory: str | None = None, dep
     if cross_border is not None and cross_border != case.cross_border:
         changes["cross_border"] = [case.cross_border, cross_border]
         case.cross_border = cross_border
+        parties.locate_consumer(case)
+    if dispute_domain is not None and dispute_domain != case.dispute_domain:
+        if dispute_domain not in {d["code"] for d in charter.scope["dispute_domains"]}:
+            raise MissingField(_("Unknown dispute domain."), field="dispute_domain")
+        changes["dispute_domain"] = [case.dispute_domain, dispute_domain]
+        case.dispute_domain = dispute_domain
     if party_type is not None and party_type != case.party_type:
         if party_type not in charter.scope["party_types"]:
             raise MissingField(_("Unknown party type."), field="party_type")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from mediator_plugin.core.governance import GovernanceSchema, a_date, cross_checks, three_years_after
 from mediator_plugin.core.paths import find_data_path
 
 # R-ADM-1: the five legal grounds, in the order of L612-2.
@@ -53,7 +54,7 @@ LETTER_FIELDS = {
     "reference", "today", "consumer_name", "company_name", "mediator_name", "received_on", "notified_on",
     "outcome_due", "ground_label", "next_steps", "rejection_clock_start", "acceptance_deadline", "correction_notice",
     "extension_reason", "previous_due", "new_due", "ended_on", "agreement_terms", "closure_summary",
-    "closure_answers", "closure_reasons",
+    "closure_answers", "closure_reasons", "closure_recourse",
 }
 # Fields a ground's next steps may name (R-ADM-5: where to go instead, e.g. the sector mediator, R-SCOPE-3).
 NEXT_STEPS_FIELDS = {"company_name", "sector_mediator"}
@@ -75,6 +76,8 @@ CLOSURE_TEXT_FIELDS = {
     "refused_on": {"day"},
     "no_answer": set(),
     "company_reasons": {"company_name", "reason_category", "reason"},
+    # R-SCOPE-4: a mediator who is not listed points to the listed one after a mediation without a settlement.
+    "listed_mediator": {"listed_mediator"},
 }
 
 
@@ -140,9 +143,18 @@ class _Deadlines(Schema):
             raise ValidationError("rejection_alert_days must fall before rejection_days")
 
 
+def _unique_codes(items) -> None:
+    codes = [item["code"] for item in items]
+    if len(set(codes)) != len(codes):
+        raise ValidationError("each code must appear once")
+
+
 class _Scope(Schema):
     party_types = fields.List(fields.String(), required=True)
     statutory_party_types = fields.List(fields.String(), required=True)
+    # R-SCOPE-2: the dispute's domain, recorded with the party type; the first is the default.
+    dispute_domains = fields.List(fields.Nested(_Labelled), required=True,
+                                  validate=[validate.Length(min=1), _unique_codes])
     covered = fields.String(required=True)
     excluded = fields.String(required=True)
     complaint_limit_from = fields.String(required=True, validate=validate.OneOf(["first", "last"]))
@@ -158,23 +170,9 @@ def _codes_exactly(expected):
     return check
 
 
-def _a_date(value) -> None:
-    # Marshmallow 4 ignores a validator's return value: it must raise.
-    if not isinstance(value, date):
-        raise ValidationError("write a TOML date, such as 2026-01-05 (no quotes)")
-
-
-def _three_years_after(start: date) -> date:
-    """The day a three-year mandate begun on ``start`` is over (29 February runs to 1 March)."""
-    try:
-        return start.replace(year=start.year + 3)
-    except ValueError:
-        return date(start.year + 3, 3, 1)
-
-
 class _Rules(Schema):
     version = fields.String(required=True, validate=validate.Regexp(r"^\d{4}\.\d+$"))
-    adopted_on = fields.Raw(required=True, validate=_a_date)
+    adopted_on = fields.Raw(required=True, validate=a_date)
     scope = fields.Nested(_Scope, required=True)
     deadlines = fields.Nested(_Deadlines, required=True)
     grounds = fields.List(fields.Nested(_Ground), required=True, validate=_codes_exactly(LEGAL_GROUNDS))
@@ -275,8 +273,8 @@ class _Mediator(Schema):
     listing_date = fields.String(required=True)
     mandate_length = fields.String(required=True)
     # R-IND-2: the mandate's dates (at least three years, L613-1) and who appointed the mediator (L613-2 1°).
-    mandate_start = fields.Raw(required=True, validate=_a_date)
-    mandate_end = fields.Raw(required=True, validate=_a_date)
+    mandate_start = fields.Raw(required=True, validate=a_date)
+    mandate_end = fields.Raw(required=True, validate=a_date)
     appointing_body = fields.String(required=True)
     background = fields.String(required=True)
     networks = fields.String(required=True)
@@ -296,9 +294,9 @@ class _Mediator(Schema):
     @validates_schema
     def _mandate_of_three_years(self, data, **_):
         start, end = data.get("mandate_start"), data.get("mandate_end")
-        if isinstance(start, date) and isinstance(end, date) and end < _three_years_after(start) - timedelta(days=1):
+        if isinstance(start, date) and isinstance(end, date) and end < three_years_after(start) - timedelta(days=1):
             raise ValidationError(f"the mandate must last at least three years (L613-1): begun on {start}, it "
-                                  f"ends on {_three_years_after(start) - timedelta(days=1)} at the earliest",
+                                  f"ends on {three_years_after(start) - timedelta(days=1)} at the earliest",
                                   field_name="mandate_end")
 
 
@@ -314,6 +312,7 @@ class Charter:
     texts: dict
     mediator: dict
     text: str
+    governance: dict
 
     @property
     def deadlines(self) -> dict:
@@ -328,13 +327,15 @@ class Charter:
         return {g["code"]: g for g in self.rules["grounds"]}[code]
 
     def label(self, kind: str, code: str) -> str:
-        """French label of an outcome, interruption, ground, company refusal reason or category code."""
+        """French label of an outcome, interruption, ground, company refusal reason, category or dispute domain
+        code."""
         table = {
             "outcome": self.rules["outcomes"],
             "interruption": self.rules["interruptions"],
             "ground": self.rules["grounds"],
             "company_refusal": self.rules["company_refusal_reasons"],
             "category": self.categories_flat(),
+            "dispute_domain": self.scope["dispute_domains"],
         }[kind]
         return {item["code"]: item["label"] for item in table}[code]
 
@@ -357,7 +358,7 @@ class Charter:
         return {c["code"]: c["parent"] for c in self.categories_flat() if c["parent"]}[code]
 
 
-FILES = ("rules.toml", "letters.toml", "mediator.toml", "charte.md")
+FILES = ("rules.toml", "letters.toml", "mediator.toml", "governance.toml", "charte.md")
 
 
 def load_charter(directory: Path | None = None) -> Charter:
@@ -382,6 +383,11 @@ def load_charter(directory: Path | None = None) -> Charter:
     rules = _load(_Rules(), raw["rules.toml"], directory / "rules.toml")
     letters = _load(_Letters(), raw["letters.toml"], directory / "letters.toml")
     mediator = _load(_Mediator(), raw["mediator.toml"], directory / "mediator.toml")
+    governance = _load(GovernanceSchema(), raw["governance.toml"], directory / "governance.toml")
+    closure = letters["letters"]["closure"]
+    printed = set().union(*(_names(p) for p in closure["paragraphs"] + closure["closing_paragraphs"]))
+    for name, key, problem in cross_checks(governance, mediator, printed):
+        raise CharterError(f"{directory / name}: {key}: {problem}")
     return Charter(
         version=rules["version"],
         sha256=digest.hexdigest(),
@@ -391,6 +397,7 @@ def load_charter(directory: Path | None = None) -> Charter:
         texts=letters["texts"],
         mediator=mediator,
         text=raw["charte.md"],
+        governance=governance,
     )
 
 

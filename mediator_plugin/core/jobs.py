@@ -1,4 +1,5 @@
-"""One pass of the periodic work (``mediator jobs``): sync, reminders, refusal-deadline alerts, outbox delivery.
+"""One pass of the periodic work (``mediator jobs``): sync, reminders, refusal-deadline alerts, the notice to the
+CECMC of changed listing or governance data, outbox delivery.
 
 Safe on several hosts at once against PostgreSQL: a sync holds its helpdesk's advisory lock, the
 reminders scan a transaction-level one, and outbox rows are taken with ``SKIP LOCKED``. Each run is
@@ -18,6 +19,7 @@ from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.helpdesks import configured_connectors
 from mediator_plugin.core.locks import Locked, single_host_run
 from mediator_plugin.core.operations import finish_run, start_run
+from mediator_plugin.governance.notices import check_in_own_transaction
 from mediator_plugin.intake.sync import sync_helpdesk
 from mediator_plugin.intake.webhooks import refresh_hinted
 
@@ -49,6 +51,8 @@ def _run() -> dict:
                 result["errors"].append(f"sync {vendor}: {type(exc).__name__}: {exc}"[:500])
         result["reminders"] = send_due_reminders(utcnow())
         result["alerts"] = send_rejection_alerts(utcnow())
+        # Before the delivery, so that a notice leaves in this run (R614-3: without delay).
+        result["cecmc_notice"] = check_in_own_transaction("jobs", record_baseline=False).status
         delivered = deliver_outbox()
         result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}
     except Exception:

@@ -41,14 +41,15 @@ def _flag_duplicates(case: Case, actor: Identity, *, ticket_number: str | None =
 
 
 def open_case(item: IntakeItem, actor: Identity, *, subcategory: str | None = None,
-              department: str | None = None, party_type: str | None = None, party_type_reason: str = "") -> Case:
+              department: str | None = None, party_type: str | None = None, party_type_reason: str = "",
+              dispute_domain: str | None = None) -> Case:
     """Open the file of a pending intake item; refuse a second file for the same request.
 
     A helpdesk request brings its ticket and the day the consumer asked on it (the receipt: the three weeks
     of L612-2 run from it), and the party type the helpdesk marks; an online filing brings the consumer's
     words, its documents, the reference reserved when it was filed and, when it was linked, the helpdesk
     ticket; a request the team registered brings the same, with its channel and the day it was received. The
-    team may correct the party type here, giving its reason (R-SCOPE-2).
+    team may correct the party type here, giving its reason, and choose the dispute domain (R-SCOPE-2).
     """
     if not actor.can(Permission.INTAKE_MANAGE):
         raise NotAllowed(_("Your role does not allow this action."))
@@ -73,9 +74,9 @@ def open_case(item: IntakeItem, actor: Identity, *, subcategory: str | None = No
         _copy_ticket(case, item, actor)
         _flag_duplicates(case, actor)
     item.state, item.case_id = "opened", case.id
-    if subcategory or department or party_type:
+    if subcategory or department or party_type or dispute_domain:
         classify(case, actor, subcategory=subcategory or None, department=department or None,
-                 party_type=party_type or None, reason=party_type_reason)
+                 party_type=party_type or None, reason=party_type_reason, dispute_domain=dispute_domain or None)
     queue_helpdesk_label(case, MediationLabel.IN_PROGRESS)
     return case
 

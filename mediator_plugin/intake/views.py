@@ -46,7 +46,8 @@ def open_file(item_id: int):
         case = run_step(lambda: open_case(item, current_identity(), subcategory=forms.text("subcategory") or None,
                                           department=forms.text("department") or None,
                                           party_type=forms.text("party_type") or None,
-                                          party_type_reason=forms.text("party_type_reason")))
+                                          party_type_reason=forms.text("party_type_reason"),
+                                          dispute_domain=forms.text("dispute_domain") or None))
     except MediationError as exc:
         db.session.rollback()
         return _render(exc.message, exc.status)

@@ -22,10 +22,12 @@ _markdown = MarkdownIt("commonmark", {"html": False})
 
 @public
 def home():
-    """The mediator: identity, the R614-1 items, the process, rights and obligations, the pre-check."""
+    """The mediator: identity, the R614-1 items, the regime (listed or not, R-SCOPE-4), the process, rights and
+    obligations, the pre-check."""
     charter = state().charter
     return render_template("public/home.html", mediator=charter.mediator, scope=charter.scope,
-                           grounds=charter.rules["grounds"], deadlines=charter.deadlines)
+                           grounds=charter.rules["grounds"], deadlines=charter.deadlines,
+                           listing=charter.governance["listing"])
 
 
 @public

@@ -73,6 +73,13 @@ def definitions(limit_days: int) -> dict[str, str]:
                            "of the year."),
         "department_share": _("Saisines of the year concerning this department divided by all the saisines of "
                               "the year."),
+        "region_share": _("Saisines of the year from consumers living in this region, divided by all the saisines "
+                          "of the year. The region comes from the postcode of the consumer's postal address; "
+                          "consumers abroad and addresses without a postcode are counted outside France or "
+                          "unknown."),
+        "domain_count": _("Requests received in the year in this dispute domain from this type of party; only the "
+                          "consumers' disputes count in the statutory figures, the others are handled and "
+                          "reported here apart."),
         "cross_border_share": _("Saisines of the year from consumers living in another country of the European "
                                 "Union, divided by all the saisines of the year."),
         "outside_accesses": _("Actions on files recorded in the audit log during the year (reading or writing) "

@@ -13,6 +13,7 @@ from mediator_plugin.reports import content_front as front
 from mediator_plugin.reports.blocks import Edition
 from mediator_plugin.reports.content_examples import examples
 from mediator_plugin.reports.content_legal import table_a
+from mediator_plugin.reports.content_origins import origins
 from mediator_plugin.reports.suppression import public_view
 
 EDITIONS = ("public", "comex")
@@ -32,7 +33,7 @@ def blocks(report: dict, name: str) -> list:
     e = edition_of(report, name)
     # The case examples follow the recommendations, as in the reports of other mediators (§2.1).
     return [*front.front(e), *front.letter(e), *front.key_figures(e), *table_a(e), *activity.activity(e),
-            *activity.results(e), *activity.departments(e), *activity.independence(e), *activity.trend(e),
+            *origins(e), *activity.results(e), *activity.departments(e), *activity.independence(e), *activity.trend(e),
             *front.recommendations(e), *examples(e), *front.method(e), *front.annexes(e)]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from mediator_plugin.cases.presenters import CHANNELS, channel_label, implementation_label
+from mediator_plugin.cases.presenters import CHANNELS, channel_label, implementation_label, party_type_label
 from mediator_plugin.core.charter import Charter
+from mediator_plugin.core.geography import region_names
 from mediator_plugin.core.permissions import Role
 
 
@@ -39,4 +40,7 @@ def labels(charter: Charter, settings) -> dict[str, dict[str, str]]:
                            for code in ("done", "partial", "not_done", "unknown")},
         "status": recommendation_status_labels(),
         "role": role_labels(),
+        "region": region_names(),
+        "dispute_domain": {d["code"]: d["label"] for d in charter.scope["dispute_domains"]} | {"": _("Not recorded")},
+        "party_type": {code: _capital(party_type_label(code)) for code in charter.scope["party_types"]},
     }

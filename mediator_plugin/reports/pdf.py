@@ -17,7 +17,7 @@ from mediator_plugin.reports import charts, document
 from mediator_plugin.reports.blocks import Chart, Contents, Cover, Field, Grid, Heading, Text, Tiles
 from mediator_plugin.reports.editions import EDITIONS, blocks, metadata
 
-__all__ = ["EDITIONS", "render_edition"]
+__all__ = ["EDITIONS", "render_blocks", "render_edition"]
 STRIPE = colors.HexColor("#EEF2F7")
 
 
@@ -102,3 +102,10 @@ def render_edition(report: dict, edition: str) -> bytes:
     meta = metadata(report, edition)
     footer = f"{meta['title']} · {meta['subject'].split(' — ')[0]}"
     return document.render(story, footer=footer, **meta)
+
+
+def render_blocks(items: list, *, title: str, author: str, subject: str, keywords: list[str]) -> bytes:
+    """Other documents in the report's layout (the CECMC export's activity information): ``items`` are blocks,
+    a :class:`Cover` first."""
+    return document.render(_flowables(items), footer=f"{title} · {author}", title=title, author=author,
+                           subject=subject, keywords=keywords)

@@ -40,9 +40,11 @@ def _cells(tree):
 
 def _breakdowns(f: dict) -> list:
     whole = f["table_a"]["all"]
+    # Regions and domains are missing from the snapshots published before they were computed.
     return [whole["refusals"]["by_ground"], whole["interruptions"]["by_cause"],
             whole["implementation"]["by_status"], whole["results"]["by_outcome"], f["categories"], f["channels"],
-            f["departments"], f["duration_bands"], f["accesses"]["by_role"]]
+            f["departments"], f["duration_bands"], f["accesses"]["by_role"], f.get("regions", []),
+            f.get("domains", {}).get("rows", [])]
 
 
 def public_view(figures: dict) -> dict:

@@ -1,10 +1,12 @@
 """``mediator export cecmc``: activity data for the supervising commission (R-CECMC-1, R-CECMC-3, R-CONF-2).
 
-Two datasets for one calendar year, each in JSON and CSV:
-- the activity information (R-CECMC-1): the Table A items as the annual report computes them
-  (:func:`mediator_plugin.reports.figures.compute`, the same numbers with their numerators, denominators
-  and definitions), the subjects and recommendations, the organisation, the staffing and the training log;
-- the per-case dataset (R-CECMC-3): one row per saisine of the year with the eight fields of the CADA
+Two datasets for one calendar year:
+- the activity information (R-CECMC-1), in JSON, CSV and PDF: the Table A items as the annual report computes
+  them (:func:`mediator_plugin.reports.figures.compute`, the same numbers with their numerators, denominators
+  and definitions), the subjects and recommendations, the organisation, the staffing, the governance register
+  (R-IND-5) and the trainings of the year (R-CECMC-2), both from ``charter/governance.toml``; the CSV files are
+  Table A, the register and the trainings, one file each;
+- the per-case dataset (R-CECMC-3), in JSON and CSV: one row per saisine of the year with the eight fields of the CADA
   request [S29] — mediator, type, saisine date, admissibility notice date and reason, extension date,
   proposal date, outcome — under a pseudonym: HMAC-SHA256 of the reference with the application's secret
   key. No name, e-mail, reference or ticket number: the key holder alone can link a row back to its file.
@@ -31,13 +33,16 @@ from mediator_plugin.cases.models import Case, Extension
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.staff import StaffUser
+from mediator_plugin.governance.register import register, training_log
 from mediator_plugin.proposals.models import Proposal
 from mediator_plugin.reports.figures import compute
 from mediator_plugin.reports.figures.base import Scope
+from mediator_plugin.retention.cecmc_pdf import activity_pdf
 
 CASE_FIELDS = ("pseudonym", "mediator", "type", "subtype", "saisine_date", "admissibility_notice_date",
                "inadmissibility_reason", "extension_date", "proposal_date", "outcome")
 TABLE_A_KEYS = ("saisines", "refusals", "interruptions", "durations", "implementation", "cross_border", "results")
+TRAINING_FIELDS = ("date", "subject", "hours", "who")
 
 
 def pseudonym(reference: str, key: str | None = None) -> str:
@@ -48,9 +53,12 @@ def pseudonym(reference: str, key: str | None = None) -> str:
     return hmac.new(secret.encode(), reference.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def activity(year: int) -> dict:
-    """R-CECMC-1: the year's Table A items with their definitions, organisation, staffing and training log."""
-    figures = compute(year)
+def activity(year: int, figures: dict | None = None) -> dict:
+    """R-CECMC-1: the year's Table A items with their definitions, organisation, staffing, governance register and
+    training log; ``figures``: the year's, when already computed."""
+    figures = figures or compute(year)
+    charter = state().charter
+    trainings = training_log(charter, year)
     start = Scope(year, ()).bounds[0]
     staff = db.session.execute(sa.select(StaffUser.roles).where(StaffUser.last_login_at >= start)).scalars()
     staffing: dict[str, int] = {}
@@ -66,9 +74,26 @@ def activity(year: int) -> dict:
                          "departments": [d["label"] for d in settings["departments"].values()]},
         # People who used the console with each role since the start of the year (from their sign-ins).
         "staffing": dict(sorted(staffing.items())),
-        # The module keeps no training register (R-CECMC-2 is a template outside it): an empty log, said so.
-        "training_log": {"entries": [], "kept_in_module": False},
+        "governance": register(charter),
+        # R-CECMC-2: the year's trainings from the charter's register (governance.toml).
+        "training_log": {"entries": trainings, "total_hours": sum(t["hours"] for t in trainings),
+                         "kept_in_module": True},
     }
+
+
+def governance_rows(register_: dict) -> list[dict]:
+    """The governance register flattened for CSV: one row per item, ``listing.listed_on`` and the like."""
+    rows: list[dict] = []
+
+    def walk(node, path: str):
+        if isinstance(node, dict):
+            for key, child in node.items():
+                walk(child, f"{path}.{key}" if path else key)
+        else:
+            rows.append({"item": path, "value": "" if node is None else node})
+
+    walk(register_, "")
+    return rows
 
 
 def table_a_rows(table_a: dict) -> list[dict]:
@@ -144,14 +169,20 @@ def write_atomically(path: Path, content: str | bytes) -> None:
 
 
 def export(year: int, out_dir: Path) -> dict[str, Path]:
-    """Write the four files of ``year`` into ``out_dir`` (created if needed); returns them by name."""
+    """Write the seven files of ``year`` into ``out_dir`` (created if needed); returns them by name."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    info, per_case = activity(year), cases(year)
+    figures = compute(year)
+    info, per_case = activity(year, figures), cases(year)
+    trainings = [{**t, "who": "; ".join(t["who"])} for t in info["training_log"]["entries"]]
     files = {
         "activity_json": (out_dir / f"cecmc-{year}-activite.json", json.dumps(info, ensure_ascii=False, indent=2)),
         "activity_csv": (out_dir / f"cecmc-{year}-activite.csv",
                          _csv(table_a_rows(info["table_a"]), ("split", "indicator", "value", "numerator",
                                                                "denominator", "definition"))),
+        "activity_pdf": (out_dir / f"cecmc-{year}-activite.pdf", activity_pdf(info, figures)),
+        "governance_csv": (out_dir / f"cecmc-{year}-gouvernance.csv",
+                           _csv(governance_rows(info["governance"]), ("item", "value"))),
+        "training_csv": (out_dir / f"cecmc-{year}-formations.csv", _csv(trainings, TRAINING_FIELDS)),
         "cases_json": (out_dir / f"cecmc-{year}-dossiers.json", json.dumps(
             {"year": year, "pseudonymisation": "HMAC-SHA256(secret key, reference), 24 hex digits",
              "fields": list(CASE_FIELDS), "cases": per_case}, ensure_ascii=False, indent=2)),

@@ -27,6 +27,7 @@ from mediator_plugin.cases.models import (
 from mediator_plugin.cases.workflow import ENDED, State
 from mediator_plugin.core.calendar import PARIS, is_working_day
 from mediator_plugin.core.db import db
+from mediator_plugin.core.geography import locate
 from mediator_plugin.core.permissions import SYSTEM
 from mediator_plugin.core.text import match_key
 from mediator_plugin.proposals.models import SECTIONS, Implementation, PartyAnswer, Proposal
@@ -64,6 +65,9 @@ class Writer:
         self.counters = dict(db.session.execute(sa.select(ReferenceCounter.year, ReferenceCounter.last)).all())
         self.rows, self.totals, self.states = {m: [] for m in MODELS}, Counter(), Counter()
         self.refusal_reasons = tuple(r["code"] for r in self.charter.rules["company_refusal_reasons"])
+        # A professional's dispute is in the charter's last domain (outside consumption), every other in its first.
+        domains = self.charter.scope["dispute_domains"]
+        self.domains = {"professional": domains[-1]["code"], None: domains[0]["code"]}
         self.answered: dict[int, dict] = {}
 
     def forced(self, seed: int, target: State, start: datetime, stop: datetime) -> Story | None:
@@ -115,6 +119,8 @@ class Writer:
             charter_version=self.charter.version, charter_sha256=self.charter.sha256, channel=story.channel,
             subject=story.subject, category=story.category, subcategory=story.subcategory, department=story.department,
             cross_border=story.cross_border, party_type=story.party_type, court_case_declared=False, assigned_to=sub,
+            dispute_domain=self.domains.get(story.party_type, self.domains[None]),
+            region=locate(person["postcode"], person["address"], abroad=story.cross_border).region,
             first_written_complaint_on=complaint.date().isoformat() if complaint else None,
             last_written_complaint_on=(self.moments.get("complaint_2") or complaint).date().isoformat()
             if complaint else None,

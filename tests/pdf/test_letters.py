@@ -37,6 +37,7 @@ FIELDS = {
                        "deux parties.",
     "closure_answers": "Réponse du consommateur : acceptée le 5 novembre 2026.",
     "closure_reasons": "",
+    "closure_recourse": "",
 }
 RECIPIENT = {"name": "Mme Élodie Lefèvre", "address": "12 allée des Tilleuls\n69003 Lyon",
              "email": "elodie.lefevre@example.org"}

@@ -17,6 +17,7 @@ from mediator_plugin import state
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.charter import CharterError, load_charter
 from mediator_plugin.core.db import db
+from mediator_plugin.core.governance import earliest_restriction_end
 from mediator_plugin.public.r614 import missing_r614_items
 from mediator_plugin.reports import snapshots
 from tests.reports.conftest import pdf_text
@@ -26,12 +27,17 @@ CHARTER_DIR = Path(__file__).resolve().parents[2] / "charter"
 
 
 def _charter_with_mandate(tmp_path: Path, start: str, end: str) -> Path:
-    """A copy of the shipped charter whose mandate runs from ``start`` to ``end`` (ISO dates)."""
+    """A copy of the shipped charter whose mandate runs from ``start`` to ``end`` (ISO dates), with the shortest
+    post-mandate restriction that mandate allows (governance.toml, R-IND-5)."""
     target = tmp_path / "charter"
     shutil.copytree(CHARTER_DIR, target)
     path = target / "mediator.toml"
     text = re.sub(r"^mandate_start = .*$", f"mandate_start = {start}", path.read_text(encoding="utf-8"), flags=re.M)
     path.write_text(re.sub(r"^mandate_end = .*$", f"mandate_end = {end}", text, flags=re.M), encoding="utf-8")
+    governance = target / "governance.toml"
+    restriction = earliest_restriction_end(date.fromisoformat(end))
+    governance.write_text(re.sub(r"^restriction_ends_on = .*$", f"restriction_ends_on = {restriction}",
+                                 governance.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     return target
 
 

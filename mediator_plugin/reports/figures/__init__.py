@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from mediator_plugin import __version__, state
 from mediator_plugin.cases import deadlines
 from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.geography import region_names
 from mediator_plugin.reports.definitions import definitions
 from mediator_plugin.reports.figures import durations as duration_figures
 from mediator_plugin.reports.figures.base import (
@@ -28,6 +29,7 @@ from mediator_plugin.reports.figures.base import (
 from mediator_plugin.reports.figures.breakdowns import categories, channels, cross_border, departments
 from mediator_plugin.reports.figures.funnel import funnel, per_month, received, refusals, saisines
 from mediator_plugin.reports.figures.independence import accesses, reminders
+from mediator_plugin.reports.figures.origins import domains, origin_groups, regions
 from mediator_plugin.reports.figures.outcomes import (
     answers_by_department,
     ended,
@@ -68,7 +70,7 @@ def compute(year: int) -> dict:
         # with the default 4 MB. SET LOCAL ends with the transaction.
         db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
     every_party, ended_groups, closed_groups = received(scope), ended(scope), duration_figures.closed(scope)
-    received_groups = saisines(scope, every_party)
+    received_groups, origins = saisines(scope, every_party), origin_groups(scope)
     return {
         "year": year,
         "computed_at": utcnow().isoformat(),
@@ -79,6 +81,9 @@ def compute(year: int) -> dict:
         "categories": categories(received_groups, charter.rules["categories"]),
         "channels": channels(received_groups),
         "departments": departments(received_groups, sorted(settings["departments"])),
+        "regions": regions(scope, origins, list(region_names())),
+        "domains": domains(scope, origins, charter.scope["party_types"],
+                           [d["code"] for d in charter.scope["dispute_domains"]]),
         "answers": answers_by_department(ended_groups),
         "reminders": reminders(scope),
         "accesses": accesses(scope),
