@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from mediator_plugin.cases import (
+    admissibility,
+    closure,
     documents,
     experts,
     instruction,
@@ -66,17 +68,18 @@ ACTIONS = {
         c, a, subcategory=forms.text("subcategory") or None, department=forms.text("department") or None,
         cross_border=forms.boolean("cross_border"), party_type=forms.text("party_type") or None,
         reason=forms.text("party_type_reason"), dispute_domain=forms.text("dispute_domain") or None),
-    "request_documents": lambda c, a: services.request_documents(c, a, missing=forms.text("missing")),
-    "mark_complete": lambda c, a: services.mark_complete(c, a, complete_on=forms.optional_date("complete_on")),
+    "request_documents": lambda c, a: admissibility.request_documents(c, a, missing=forms.text("missing")),
+    "mark_complete": lambda c, a: admissibility.mark_complete(c, a, complete_on=forms.optional_date("complete_on")),
     "correct_receipt": lambda c, a: services.correct_receipt_date(
         c, a, received_on=forms.required_date("received_on"), reason=forms.text("reason")),
-    "declare_inadmissible": lambda c, a: services.declare_inadmissible(
+    "declare_inadmissible": lambda c, a: admissibility.declare_inadmissible(
         c, a, ground=forms.text("ground"), sub_reason=forms.text("sub_reason") or None,
         late_reason=forms.text("late_reason") or None),
     "declare_interests": lambda c, a: instruction.declare_interests(
         c, a, has_conflict=forms.choice("has_conflict", ("yes", "no")) == "yes",
         circumstances=forms.text("circumstances")),
-    "declare_admissible": lambda c, a: services.declare_admissible(c, a, late_reason=forms.text("late_reason") or None),
+    "declare_admissible": lambda c, a: admissibility.declare_admissible(
+        c, a, late_reason=forms.text("late_reason") or None),
     "record_objection": lambda c, a: instruction.record_objection(c, a, party=forms.text("party")),
     "request_observations": lambda c, a: instruction.request_observations(
         c, a, department=forms.text("department"), question=forms.text("question"),
@@ -95,8 +98,8 @@ ACTIONS = {
     "record_implementation": lambda c, a: proposals.record_implementation(
         c, a, status=forms.text("status"), done_on=forms.optional_date("done_on"), note=forms.text("note"),
         evidence=forms.upload("evidence")),
-    "close": lambda c, a: services.close(c, a, note=forms.text("note")),
-    "interrupt": lambda c, a: services.interrupt(c, a, cause=forms.text("cause"), note=forms.text("note")),
+    "close": lambda c, a: closure.close(c, a, note=forms.text("note")),
+    "interrupt": lambda c, a: closure.interrupt(c, a, cause=forms.text("cause"), note=forms.text("note")),
     "upload_document": _upload,
     "add_note": lambda c, a: notebook.add_note(c, a, text=forms.text("note_text")),
     "update_contact": lambda c, a: parties.update_contact(

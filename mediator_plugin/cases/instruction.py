@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 
 from mediator_plugin import state
 from mediator_plugin.cases import deadlines, documents, timeline
+from mediator_plugin.cases.closure import end_mediation, reach_outcome
 from mediator_plugin.cases.models import Case, ConflictDeclaration, Extension, ObservationRequest
 from mediator_plugin.cases.notices import postal_roles, send_letter
-from mediator_plugin.cases.services import end_mediation, reach_outcome
 from mediator_plugin.cases.workflow import State, check
 from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow

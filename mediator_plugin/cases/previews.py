@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from mediator_plugin import state
 from mediator_plugin.cases import deadlines
+from mediator_plugin.cases.admissibility import rejection_fields
 from mediator_plugin.cases.letters import render_letter
 from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.notices import base_fields
-from mediator_plugin.cases.services import rejection_fields
 from mediator_plugin.core.pdf import fr_date
 
 PREVIEWABLE = ("seizure", "rejection")

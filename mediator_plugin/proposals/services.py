@@ -14,9 +14,9 @@ from datetime import date, datetime, time
 
 from mediator_plugin import state
 from mediator_plugin.cases import deadlines, documents, timeline
+from mediator_plugin.cases.closure import reach_outcome
 from mediator_plugin.cases.models import Case
 from mediator_plugin.cases.notices import base_fields, postal_roles, send_letter
-from mediator_plugin.cases.services import reach_outcome
 from mediator_plugin.cases.workflow import State, check, result_of_answers
 from mediator_plugin.core.calendar import PARIS, paris_date
 from mediator_plugin.core.charter import OUTCOMES

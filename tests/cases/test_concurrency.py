@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from mediator_plugin.cases import services
+from mediator_plugin.cases import admissibility
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core.db import db
 from mediator_plugin.core.transactions import ConcurrentChange, run_step
@@ -23,7 +23,7 @@ def test_stale_version_is_a_clear_conflict(app, people):
         connection.execute(sa.update(table).where(table.c.reference == reference)
                            .values(subject="Changé ailleurs", version=table.c.version + 1))
     with pytest.raises(ConcurrentChange, match="même moment"):
-        run_step(lambda: services.request_documents(mine, people.gestionnaire, missing="Facture"))
+        run_step(lambda: admissibility.request_documents(mine, people.gestionnaire, missing="Facture"))
     db.session.expunge_all()
     stored = db.session.execute(sa.select(Case).where(Case.reference == reference)).scalar_one()
     assert (stored.subject, stored.state) == ("Changé ailleurs", "RECEIVED")

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from mediator_plugin.cases import services
+from mediator_plugin.cases import admissibility
 from mediator_plugin.cases.models import Case, Document, TimelineEvent
 from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.calendar import add_calendar_days, paris_date
@@ -28,7 +28,7 @@ def _text(pdf: bytes) -> str:
 @pytest.fixture
 def in_review(app, people):
     case = new_case(people.gestionnaire)
-    services.mark_complete(case, people.gestionnaire)
+    admissibility.mark_complete(case, people.gestionnaire)
     db.session.commit()
     return case.reference
 
@@ -68,7 +68,7 @@ def test_an_empty_note_is_refused_and_nothing_is_written(app, login, in_review):
 def test_a_closed_file_still_takes_notes(app, people, login, in_review):
     """After a refusal has ended the file, can the team still write a follow-up note?"""
     case = db.session.execute(sa.select(Case).where(Case.reference == in_review)).scalar_one()
-    services.declare_inadmissible(case, people.gestionnaire, ground="NO_PRIOR_WRITTEN_COMPLAINT")
+    admissibility.declare_inadmissible(case, people.gestionnaire, ground="NO_PRIOR_WRITTEN_COMPLAINT")
     db.session.commit()
     client, token = _client(app, login, "mediatrice", in_review)
     response = client.post(f"/console/dossiers/{in_review}/actions/add_note",
@@ -112,7 +112,7 @@ def test_preview_is_refused_once_the_decision_is_taken(app, people, login, in_re
     case = db.session.execute(sa.select(Case).where(Case.reference == in_review)).scalar_one()
     from mediator_plugin.cases import instruction
     instruction.declare_interests(case, people.gestionnaire, has_conflict=False)
-    services.declare_admissible(case, people.gestionnaire)
+    admissibility.declare_admissible(case, people.gestionnaire)
     db.session.commit()
     client, _ = _client(app, login, "gestionnaire", in_review)
     assert client.get(f"/console/dossiers/{in_review}/apercu/seizure.pdf").status_code == 409

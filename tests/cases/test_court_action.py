@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from freezegun import freeze_time
 
-from mediator_plugin.cases import instruction, queries, services
+from mediator_plugin.cases import closure, instruction, queries
 from mediator_plugin.cases.reminders import send_due_reminders
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.calendar import PARIS
@@ -39,7 +39,7 @@ def test_a_court_action_stops_the_clocks_of_its_file_only(app, people):
     assert send_due_reminders(datetime(2026, 3, 30, 10, 0, tzinfo=PARIS)) == 2  # the due day: both chased
 
     with freeze_time("2026-04-01 09:00:00"):
-        services.interrupt(taken_to_court, handler, cause="COURT_SEIZED", note="Assignation devant le tribunal")
+        closure.interrupt(taken_to_court, handler, cause="COURT_SEIZED", note="Assignation devant le tribunal")
         db.session.commit()
     assert taken_to_court.state == State.COURT_SEIZED and taken_to_court.court_case_declared
     assert taken_to_court.closed_at == datetime(2026, 4, 1, 9, 0, tzinfo=UTC)

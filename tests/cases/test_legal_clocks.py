@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from freezegun import freeze_time
 
 from mediator_plugin import state
-from mediator_plugin.cases import deadlines, instruction, services
+from mediator_plugin.cases import admissibility, closure, deadlines, instruction, services
 from mediator_plugin.cases.alerts import send_rejection_alerts
 from mediator_plugin.cases.models import Case, TimelineEvent
 from mediator_plugin.cases.workflow import State
@@ -63,10 +63,10 @@ def test_refusal_deadline_runs_from_receipt_and_shows_in_every_state_before_admi
         assert "Notification d'un éventuel refus" in page and "31 janvier 2025" in page
         assert "reçue le 10 janvier 2025" in page and "Aucun délai ne court" not in page
     with freeze_time("2025-01-15 09:00:00"):
-        services.request_documents(case, people.gestionnaire, missing="Copie de la facture de mars")
+        admissibility.request_documents(case, people.gestionnaire, missing="Copie de la facture de mars")
         db.session.commit()
         assert case.rejection_due == date(2025, 1, 31)  # receipt, not completeness: the clock does not move
-        services.mark_complete(case, people.gestionnaire, complete_on=date(2025, 1, 15))
+        admissibility.mark_complete(case, people.gestionnaire, complete_on=date(2025, 1, 15))
         db.session.commit()
         assert case.rejection_due == date(2025, 1, 31)
 
@@ -80,10 +80,10 @@ def test_refusal_after_three_weeks_needs_a_late_reason_even_from_received(app, p
         assert deadlines.require_in_time(case.rejection_due, "x", None) is None
     with freeze_time("2025-02-01 09:00:00"):
         with pytest.raises(DeadlinePassed) as refused:
-            services.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE")
+            admissibility.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE")
         assert refused.value.field == "late_reason"
         db.session.rollback()
-        services.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE",
+        admissibility.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE",
                                       late_reason="Courrier égaré entre deux services")
         db.session.commit()
     assert case.state == State.INADMISSIBLE and case.late_reason == "Courrier égaré entre deux services"
@@ -96,7 +96,7 @@ def test_complete_file_charter_starts_the_clock_when_the_last_document_arrives(a
     use_charter(tmp_path, "rules.toml", 'rejection_clock_from = "receipt"', 'rejection_clock_from = "complete_file"')
     with freeze_time("2025-03-03 09:00:00"):
         case = received_file(people.gestionnaire, paris(2025, 3, 3))
-        services.request_documents(case, people.gestionnaire, missing="Copie du contrat")
+        admissibility.request_documents(case, people.gestionnaire, missing="Copie du contrat")
         db.session.commit()
         assert case.rejection_due is None
     with freeze_time("2025-03-12 15:00:00"):
@@ -105,10 +105,10 @@ def test_complete_file_charter_starts_the_clock_when_the_last_document_arrives(a
         documents.add_upload(case, filename="contrat.pdf", content=b"%PDF-1.4\n%%EOF\n", actor="Jeanne Dupont")
         db.session.commit()
     with freeze_time("2025-03-20 09:00:00"):  # the team marks it complete a week later
-        services.mark_complete(case, people.gestionnaire)
+        admissibility.mark_complete(case, people.gestionnaire)
         db.session.commit()
         assert case.rejection_due == date(2025, 4, 2)  # 12 March + 21 days
-        services.declare_inadmissible(case, people.gestionnaire, ground="MANIFESTLY_UNFOUNDED_OR_ABUSIVE")
+        admissibility.declare_inadmissible(case, people.gestionnaire, ground="MANIFESTLY_UNFOUNDED_OR_ABUSIVE")
         db.session.commit()
     letter = letter_text(case, "rejection", "consumer")
     assert "qui suivent la réception de votre dossier complet, le 12 mars 2025" in letter
@@ -177,10 +177,10 @@ def test_over_one_year_is_flagged_and_prefilled_never_refused_automatically(app,
 
 def _to_answers(case, people, *, signed: str):
     with freeze_time(signed):
-        services.mark_complete(case, people.gestionnaire)
+        admissibility.mark_complete(case, people.gestionnaire)
         services.classify(case, people.gestionnaire, subcategory="facturation.contestation", department="billing")
         instruction.declare_interests(case, people.gestionnaire, has_conflict=False)
-        services.declare_admissible(case, people.gestionnaire)
+        admissibility.declare_admissible(case, people.gestionnaire)
         proposals.save_proposal(case, people.gestionnaire, **SECTIONS)
         proposals.sign_proposal(case, people.mediatrice, outcome="PARTLY_FAVOURABLE")
         db.session.commit()
@@ -203,7 +203,7 @@ def test_mediation_ends_at_its_outcome_not_at_the_closing_click(app, people):
     assert case.ended_at.astimezone(PARIS).date() == date(2025, 3, 18)
     with freeze_time("2025-04-30 10:00:00"):
         proposals.record_implementation(case, people.facturation, status="done", done_on=date(2025, 4, 28))
-        services.close(case, people.gestionnaire)
+        closure.close(case, people.gestionnaire)
         db.session.commit()
     assert case.closed_at.astimezone(PARIS).date() == date(2025, 4, 30)
     assert case.ended_at.astimezone(PARIS).date() == date(2025, 3, 18)

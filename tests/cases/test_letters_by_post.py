@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases import admissibility, instruction
 from mediator_plugin.core.db import db
 from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.outbox import OutboxKind, OutboxMessage
@@ -72,9 +72,9 @@ def test_consumer_without_email_gets_a_seizure_notice_to_post_and_nothing_claims
 def test_proposal_to_a_consumer_without_email_is_signed_and_left_for_the_post(app, people, client_for):
     """The mediator signs: the page and the history say the consumer's letter is to be sent by post, not sent."""
     case = _file_without_email(people.gestionnaire)
-    services.mark_complete(case, people.gestionnaire)
+    admissibility.mark_complete(case, people.gestionnaire)
     instruction.declare_interests(case, people.gestionnaire, has_conflict=False)
-    services.declare_admissible(case, people.gestionnaire)
+    admissibility.declare_admissible(case, people.gestionnaire)
     proposals.save_proposal(case, people.gestionnaire, **SECTIONS)
     db.session.commit()
     claire = client_for("mediatrice")
@@ -95,7 +95,7 @@ def test_both_parties_with_email_are_told_the_letters_are_on_their_way(app, peop
     """With an e-mail address on both sides nothing changes: one mail each, and the page says so."""
     case = open_case(registered(people.gestionnaire, received_on=date.today(), email="marcel@example.net"),
                      people.gestionnaire)
-    services.mark_complete(case, people.gestionnaire)
+    admissibility.mark_complete(case, people.gestionnaire)
     instruction.declare_interests(case, people.gestionnaire, has_conflict=False)
     db.session.commit()
     page = _act(client_for("gestionnaire"), case.reference, "declare_admissible")

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
-from mediator_plugin.cases import instruction, parties, services
+from mediator_plugin.cases import admissibility, closure, instruction, parties
 from mediator_plugin.cases.models import Document, ObservationRequest
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.calendar import paris_date
@@ -24,15 +24,15 @@ def test_missing_documents_then_complete(app, people):
     and the day the file became complete is the day the last document arrived, never a bare click."""
     with freeze_time("2025-01-02 09:00:00"):
         case = new_case(people.gestionnaire)
-        services.request_documents(case, people.gestionnaire, missing="Copie de la réclamation écrite")
+        admissibility.request_documents(case, people.gestionnaire, missing="Copie de la réclamation écrite")
         db.session.commit()
     assert case.state == State.INCOMPLETE and case.rejection_due == date(2025, 1, 23)
     with freeze_time("2025-01-10 09:00:00"):
         with pytest.raises(MissingField) as refused:  # nothing reached the file: the team gives the day
-            services.mark_complete(case, people.gestionnaire)
+            admissibility.mark_complete(case, people.gestionnaire)
         assert refused.value.field == "complete_on"
         db.session.rollback()
-        services.mark_complete(case, people.gestionnaire, complete_on=date(2025, 1, 8))
+        admissibility.mark_complete(case, people.gestionnaire, complete_on=date(2025, 1, 8))
         db.session.commit()
     assert case.state == State.ADMISSIBILITY_REVIEW and case.rejection_due == date(2025, 1, 23)
     assert paris_date(case.complete_at) == date(2025, 1, 8)
@@ -58,7 +58,7 @@ def test_amicable_agreement_path(app, people):
     case = admitted_case(people.gestionnaire)
     instruction.record_agreement(case, people.gestionnaire, text="Avoir de 40 € sur la prochaine facture.")
     proposals.record_implementation(case, people.facturation, status="done", done_on=date.today())
-    services.close(case, people.gestionnaire)
+    closure.close(case, people.gestionnaire)
     db.session.commit()
     assert (case.state, case.outcome, case.resolution_mode) == (State.CLOSED, "AMICABLE_AGREEMENT", "agreement")
 
@@ -68,8 +68,8 @@ def test_withdrawal_before_admission_tells_only_the_consumer(app, people):
     """A withdrawal before notification ends the file; the closure letter goes to the consumer alone."""
     case = new_case(people.gestionnaire)
     with pytest.raises(MissingField):
-        services.interrupt(case, people.gestionnaire, cause="COMPANY_DECLINED")
-    services.interrupt(case, people.gestionnaire, cause="WITHDRAWN_BY_CONSUMER")
+        closure.interrupt(case, people.gestionnaire, cause="COMPANY_DECLINED")
+    closure.interrupt(case, people.gestionnaire, cause="WITHDRAWN_BY_CONSUMER")
     db.session.commit()
     letters = db.session.execute(sa.select(Document.filename).where(Document.letter_kind == "closure")).scalars().all()
     assert case.state == State.WITHDRAWN_BY_CONSUMER and letters == [f"{case.reference}-closure-consumer.pdf"]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from freezegun import freeze_time
 
 from mediator_plugin import state
-from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases import admissibility, closure, instruction
 from mediator_plugin.cases.models import TimelineEvent
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.db import db
@@ -48,7 +48,7 @@ def test_closure_after_a_company_refusal_states_the_refusal_each_answer_and_the_
                                 reason=REASONS)
         db.session.commit()
         assert case.state == State.REFUSED_BY_COMPANY
-        services.close(case, people.gestionnaire)
+        closure.close(case, people.gestionnaire)
         db.session.commit()
     company = state().charter.mediator["company_name"]
     for role in ("consumer", "company"):
@@ -91,7 +91,7 @@ def test_company_silence_is_counted_apart_from_a_reasoned_refusal(app, people):
                                 reason=REASONS)
         db.session.commit()
         for case in (silent, refusing):
-            services.close(case, people.gestionnaire)
+            closure.close(case, people.gestionnaire)
         db.session.commit()
         figures = compute(2026)
     overall = figures["answers"]["overall"]
@@ -109,10 +109,10 @@ def test_company_that_never_replies_ends_the_mediation_as_its_own_cause(app, peo
         instruction.request_observations(case, people.gestionnaire, department="billing", question="Vos observations ?")
         db.session.commit()
         with pytest.raises(MissingField):
-            services.interrupt(case, people.gestionnaire, cause="COMPANY_NO_REPLY")
+            closure.interrupt(case, people.gestionnaire, cause="COMPANY_NO_REPLY")
         db.session.rollback()
     with freeze_time("2026-04-15 10:00:00"):
-        services.interrupt(case, people.gestionnaire, cause="COMPANY_NO_REPLY")
+        closure.interrupt(case, people.gestionnaire, cause="COMPANY_NO_REPLY")
         db.session.commit()
     assert case.state == State.COMPANY_NO_REPLY
     assert "Absence de réponse de la société dans le délai" in letter_text(case, "closure", "consumer")
@@ -131,11 +131,11 @@ def test_amicable_agreement_sends_its_terms_and_ends_the_mediation(app, people):
         assert "Avoir de 40 € sur la prochaine facture." in text and "La médiation a pris fin le 4 mai 2026" in text
     with freeze_time("2026-06-10 10:00:00"):
         proposals.record_implementation(case, people.facturation, status="done", done_on=date(2026, 6, 1))
-        services.close(case, people.gestionnaire)
+        closure.close(case, people.gestionnaire)
         db.session.commit()
-    closure = letter_text(case, "closure", "consumer")
-    assert "accord amiable, constaté le 4 mai 2026" in closure and "Avoir de 40 €" in closure
-    assert "La médiation a pris fin le 4 mai 2026" in closure
+    letter = letter_text(case, "closure", "consumer")
+    assert "accord amiable, constaté le 4 mai 2026" in letter and "Avoir de 40 €" in letter
+    assert "La médiation a pris fin le 4 mai 2026" in letter
 
 
 @pytest.mark.requirement("R-ADM-5", "R-INFO-1", "R-SCOPE-3")
@@ -147,7 +147,7 @@ def test_amicable_agreement_sends_its_terms_and_ends_the_mediation(app, people):
 def test_refusal_letter_is_specific_to_its_ground(app, people, ground, expected, absent):
     """Ground 3 does not send the consumer to another mediator; ground 5 names the sector mediator in full."""
     case = new_case(people.gestionnaire)
-    services.declare_inadmissible(case, people.gestionnaire, ground=ground)
+    admissibility.declare_inadmissible(case, people.gestionnaire, ground=ground)
     db.session.commit()
     text = letter_text(case, "rejection", "consumer")
     assert expected in text

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
-from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases import admissibility, closure, instruction
 from mediator_plugin.cases.models import Case, Document, Extension
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.audit import AuditEntry, verify_chain
@@ -52,7 +52,7 @@ def test_whole_path_to_closure(app, people):
     proposals.record_implementation(case, people.facturation, status="done", done_on=today,
                                     evidence=("virement.pdf", b"%PDF-1.4 proof"))
     db.session.commit()
-    services.close(case, handler)
+    closure.close(case, handler)
     db.session.commit()
     assert case.state == State.CLOSED and case.outcome == "FULLY_FAVOURABLE_CONSUMER" and case.closed_at
     letters = db.session.execute(sa.select(Document.letter_kind).where(Document.kind == "letter")).scalars().all()
@@ -68,9 +68,9 @@ def test_whole_path_to_closure(app, people):
 def test_handler_cannot_sign_and_company_cannot_decide_admissibility(app, people):
     """Is signing kept to the mediator and admissibility to the mediator's team (R-ADM-2)?"""
     case = new_case(people.gestionnaire)
-    services.mark_complete(case, people.gestionnaire)
+    admissibility.mark_complete(case, people.gestionnaire)
     with pytest.raises(NotAllowed):
-        services.declare_inadmissible(case, people.facturation, ground="OUT_OF_SCOPE")
+        admissibility.declare_inadmissible(case, people.facturation, ground="OUT_OF_SCOPE")
     admitted = admitted_case(people.gestionnaire)
     proposals.save_proposal(admitted, people.gestionnaire, **SECTIONS)
     with pytest.raises(NotAllowed):
@@ -83,7 +83,7 @@ def test_invalid_transition_is_refused_and_changes_nothing(app, people):
     case = new_case(people.gestionnaire)
     events, outbox = len(case.events), _count(OutboxMessage)
     with pytest.raises(InvalidTransition, match=r"état « Reçu »"):
-        services.close(case, people.mediatrice)
+        closure.close(case, people.mediatrice)
     db.session.rollback()
     assert case.state == State.RECEIVED and len(case.events) == events and _count(OutboxMessage) == outbox
 
@@ -93,10 +93,10 @@ def test_inadmissibility_needs_one_of_the_five_grounds(app, people):
     """Is a refusal without a legal ground, or with a foreign sub-reason, refused (R-ADM-1)?"""
     case = new_case(people.gestionnaire)
     with pytest.raises(MissingField):
-        services.declare_inadmissible(case, people.gestionnaire, ground="TOO_EXPENSIVE")
+        admissibility.declare_inadmissible(case, people.gestionnaire, ground="TOO_EXPENSIVE")
     with pytest.raises(MissingField):
-        services.declare_inadmissible(case, people.gestionnaire, ground="OVER_ONE_YEAR", sub_reason="COURT")
-    services.declare_inadmissible(case, people.gestionnaire, ground="ALREADY_EXAMINED_OR_PENDING_ELSEWHERE",
+        admissibility.declare_inadmissible(case, people.gestionnaire, ground="OVER_ONE_YEAR", sub_reason="COURT")
+    admissibility.declare_inadmissible(case, people.gestionnaire, ground="ALREADY_EXAMINED_OR_PENDING_ELSEWHERE",
                                   sub_reason="COURT")
     db.session.commit()
     assert case.state == State.INADMISSIBLE and case.inadmissibility_sub_reason == "COURT"
@@ -109,14 +109,14 @@ def test_rejection_deadline_worked_example(app, people):
     """R-DEADLINE-1: received 2025-01-10, refusal due on or before 2025-01-31; later needs a reason."""
     with freeze_time("2025-01-10 09:00:00"):
         case = new_case(people.gestionnaire)
-        services.mark_complete(case, people.gestionnaire)
+        admissibility.mark_complete(case, people.gestionnaire)
         db.session.commit()
     assert case.rejection_due == date(2025, 1, 31)
     with freeze_time("2025-02-01 09:00:00"):
         with pytest.raises(DeadlinePassed, match="31 janvier 2025"):
-            services.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE")
+            admissibility.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE")
         db.session.rollback()
-        services.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE",
+        admissibility.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE",
                                       late_reason="Pièces reçues par courrier avec retard")
         db.session.commit()
     assert case.late_reason == "Pièces reçues par courrier avec retard"
@@ -233,16 +233,16 @@ def test_signed_proposal_is_frozen_and_corrections_are_new_versions(app, people)
 def test_conflict_of_interest_objection_ends_the_mission(app, people):
     """R-INFO-3: a declared conflict blocks admission until the window ends; an objection ends the file."""
     case = new_case(people.gestionnaire)
-    services.mark_complete(case, people.gestionnaire)
+    admissibility.mark_complete(case, people.gestionnaire)
     db.session.commit()
     with pytest.raises(MissingField):
-        services.declare_admissible(case, people.gestionnaire)
+        admissibility.declare_admissible(case, people.gestionnaire)
     db.session.rollback()
     instruction.declare_interests(case, people.mediatrice, has_conflict=True,
                                   circumstances="J'ai travaillé au service facturation jusqu'en 2023.")
     db.session.commit()
     with pytest.raises(DeadlinePassed):
-        services.declare_admissible(case, people.gestionnaire)
+        admissibility.declare_admissible(case, people.gestionnaire)
     db.session.rollback()
     instruction.record_objection(case, people.gestionnaire, party="consumer")
     db.session.commit()
@@ -253,7 +253,7 @@ def test_conflict_of_interest_objection_ends_the_mission(app, people):
 def test_court_action_interrupts(app, people):
     """R-FLOW-5: a court action moves the file to COURT_SEIZED and stops the clock."""
     case = admitted_case(people.gestionnaire)
-    services.interrupt(case, people.gestionnaire, cause="COURT_SEIZED", note="Assignation reçue")
+    closure.interrupt(case, people.gestionnaire, cause="COURT_SEIZED", note="Assignation reçue")
     db.session.commit()
     assert case.state == State.COURT_SEIZED and case.court_case_declared
     with pytest.raises(InvalidTransition):

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
-from mediator_plugin.cases import instruction
+from mediator_plugin.cases import closure, instruction
 from mediator_plugin.cases.reminders import send_due_reminders
 from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.db import db
@@ -90,12 +90,12 @@ def test_unconfigured_helpdesk_label_fails_with_reason(app):
 @pytest.mark.requirement("R-FLOW-2")
 def test_no_reminder_for_an_ended_mediation(app, people):
     """A request left unanswered on a file that has since ended is neither chased nor listed as late."""
-    from mediator_plugin.cases import queries, services
+    from mediator_plugin.cases import queries
 
     with freeze_time("2026-03-02 10:00:00"):
         case = admitted_case(people.gestionnaire)
         instruction.request_observations(case, people.gestionnaire, department="billing", question="?")
-        services.interrupt(case, people.gestionnaire, cause="WITHDRAWN_BY_CONSUMER")
+        closure.interrupt(case, people.gestionnaire, cause="WITHDRAWN_BY_CONSUMER")
         db.session.commit()
     assert send_due_reminders(datetime(2026, 3, 30, 10, 0, tzinfo=PARIS)) == 0
     with freeze_time("2026-04-15 10:00:00"):

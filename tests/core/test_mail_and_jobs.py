@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases import admissibility, closure, instruction
 from mediator_plugin.cases.models import Case, ObservationRequest
 from mediator_plugin.cases.reminders import send_due_reminders
 from mediator_plugin.core.calendar import PARIS
@@ -58,9 +58,9 @@ def test_every_letter_reaches_the_parties_as_a_pdf_naming_the_file(app, people, 
         proposals.record_answer(case, handler, party=party, answer="accepted", answered_on=date.today(),
                                 channel="email")
     db.session.commit()
-    services.close(case, handler)
+    closure.close(case, handler)
     refused = new_case(handler, email="paul.martin@example.org")
-    services.declare_inadmissible(refused, handler, ground="OUT_OF_SCOPE")
+    admissibility.declare_inadmissible(refused, handler, ground="OUT_OF_SCOPE")
     db.session.commit()
 
     smtp.inbox.messages.clear()

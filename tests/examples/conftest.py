@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from connectors.base import Comment, TicketSnapshot
-from mediator_plugin.cases import instruction, parties, services
+from mediator_plugin.cases import admissibility, closure, instruction, parties
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.intake.models import IntakeItem
 from mediator_plugin.intake.services import open_case
@@ -58,15 +58,15 @@ def build_closed_case(people):
     parties.update_contact(case, handler, party="consumer", email=EMAIL, postal_address=ADDRESS, phone=PHONE)
     parties.add_representative(case, handler, party="consumer", kind="avocat", name=LAWYER,
                                mandate="Mandat écrit reçu", email="p.lefevre@avocats.example")
-    services.mark_complete(case, handler)
+    admissibility.mark_complete(case, handler)
     instruction.declare_interests(case, handler, has_conflict=False)
-    services.declare_admissible(case, handler)
+    admissibility.declare_admissible(case, handler)
     proposals.save_proposal(case, handler, **sections(case.reference))
     proposals.sign_proposal(case, mediator, outcome="FULLY_FAVOURABLE_CONSUMER")
     for party in ("consumer", "company"):
         proposals.record_answer(case, handler, party=party, answer="accepted", answered_on=date.today(),
                                 channel="email")
-    services.close(case, handler)
+    closure.close(case, handler)
     db.session.commit()
     return case
 

@@ -11,7 +11,7 @@ import pytest
 from freezegun import freeze_time
 
 from mediator_plugin import state
-from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases import closure, instruction
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core.charter import load_charter
 from mediator_plugin.core.db import db
@@ -43,14 +43,14 @@ def _answered(people, consumer: str, company: str):
             proposals.record_answer(case, people.gestionnaire, party=party, answer=answer,
                                     answered_on=date(2026, 3, 24 if answer == "no_answer" else 9), channel="email",
                                     **(refusal if party == "company" and answer == "refused" else {}))
-        services.close(case, people.gestionnaire)
+        closure.close(case, people.gestionnaire)
         db.session.commit()
     return case
 
 
 def _ended(people, cause: State):
     case = admitted_case(people.gestionnaire, email=f"{cause.value.lower()}@example.org")
-    services.interrupt(case, people.gestionnaire, cause=cause, note="")
+    closure.interrupt(case, people.gestionnaire, cause=cause, note="")
     db.session.commit()
     return case
 
@@ -87,7 +87,7 @@ def test_a_mediator_not_listed_points_to_the_listed_one_after_a_mediation_withou
         settled.append(_ended(people, State.COURT_SEIZED))
         agreed = admitted_case(people.gestionnaire, email="accord@example.org")
         instruction.record_agreement(agreed, people.gestionnaire, text="Avoir de 40 € sur la prochaine facture.")
-        services.close(agreed, people.gestionnaire)
+        closure.close(agreed, people.gestionnaire)
         db.session.commit()
     for case in pointed:
         assert POINTER in letter_text(case, "closure", "consumer"), case.state

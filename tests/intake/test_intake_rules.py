@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from connectors.base import Comment, TicketSnapshot
 from connectors.zendesk import ZendeskConnector
-from mediator_plugin.cases import services
+from mediator_plugin.cases import admissibility, closure, services
 from mediator_plugin.cases.models import Case, TimelineEvent
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MissingField
@@ -115,7 +115,7 @@ def test_duplicate_check_matches_name_customer_number_and_ticket_and_reads_the_c
     is flagged; a customer number written with other separators matches too."""
     first = new_case(people.gestionnaire, name="Hélène  Durand", email="h.durand@example.org",
                      customer_number="CL-0042 17")
-    services.interrupt(first, people.gestionnaire, cause="COURT_SEIZED")
+    closure.interrupt(first, people.gestionnaire, cause="COURT_SEIZED")
     db.session.commit()
     item = _request("777", asked=datetime.now(UTC) - timedelta(days=1), name="helene durand",
                     email="autre.adresse@example.net")
@@ -138,7 +138,7 @@ def test_file_page_shows_the_duplicate_and_its_court_case_and_suggests_ground_3(
     """The file page names the other file of the same consumer (by name, accents aside), says a court case was
     declared there, and the refusal form offers ground 3 first."""
     first = new_case(people.gestionnaire, name="Hélène Durand", email="h.durand@example.org")
-    services.interrupt(first, people.gestionnaire, cause="COURT_SEIZED")
+    closure.interrupt(first, people.gestionnaire, cause="COURT_SEIZED")
     second = new_case(people.gestionnaire, name="HELENE DURAND", email="autre@example.net")
     db.session.commit()
     page = html.unescape(client_for("gestionnaire").get(f"/console/dossiers/{second.reference}")
@@ -165,7 +165,7 @@ def test_date_of_seizure_and_end_change_only_through_their_correction(app, peopl
     services.correct_receipt_date(case, people.gestionnaire, received_on=day, reason="Cachet de la poste mal lu")
     db.session.commit()
     assert case.received_at.date() == day and case.rejection_due == day + timedelta(days=21)
-    services.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE")
+    admissibility.declare_inadmissible(case, people.gestionnaire, ground="OUT_OF_SCOPE")
     db.session.commit()
     case.ended_at = case.ended_at + timedelta(days=1)
     with pytest.raises(LegalDateChanged):

@@ -148,7 +148,7 @@ def test_privacy_notice_states_the_retention_periods_the_purge_applies(make_app)
 def test_request_without_a_prior_written_complaint_is_accepted_with_a_plain_warning(app, client, login, people):
     """/saisir no longer decides ground 1: an unticked box files the request, warns the consumer in plain words,
     and the team refuses it with the ground-1 letter, which then counts among the refusals of R614-2 3°."""
-    from mediator_plugin.cases import services
+    from mediator_plugin.cases import admissibility
     from mediator_plugin.cases.models import Case
     from mediator_plugin.intake.services import open_case
     from mediator_plugin.reports.figures import compute
@@ -172,7 +172,7 @@ def test_request_without_a_prior_written_complaint_is_accepted_with_a_plain_warn
     db.session.commit()
     page = html.unescape(team.get(f"/console/dossiers/{case.reference}").get_data(as_text=True))
     assert '<option value="NO_PRIOR_WRITTEN_COMPLAINT" selected>' in page
-    services.declare_inadmissible(case, people.gestionnaire, ground="NO_PRIOR_WRITTEN_COMPLAINT")
+    admissibility.declare_inadmissible(case, people.gestionnaire, ground="NO_PRIOR_WRITTEN_COMPLAINT")
     db.session.commit()
     assert "réclamation écrite" in letter_text(case, "rejection", "consumer")
     year = db.session.get(Case, case.id).received_at.year

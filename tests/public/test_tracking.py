@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from mediator_plugin.cases import services
+from mediator_plugin.cases import admissibility
 from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.db import db
 from mediator_plugin.intake.models import IntakeItem
@@ -29,7 +29,7 @@ def test_right_pair_shows_the_status_in_plain_words(app, client, people):
 
     item = db.session.execute(sa.select(IntakeItem)).scalar_one()
     case = open_case(item, people.gestionnaire)
-    services.mark_complete(case, people.gestionnaire)
+    admissibility.mark_complete(case, people.gestionnaire)
     db.session.commit()
     page = _track(client, reference, code).get_data(as_text=True)
     assert "En cours d&#39;examen" in page and "Vous aurez la réponse au plus tard le" in page

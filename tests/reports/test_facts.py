@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
-from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases import admissibility, closure, instruction
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core.db import db
 from mediator_plugin.proposals import services as proposals
@@ -54,7 +54,7 @@ def test_facts_follow_a_file_accepted_implemented_and_closed(app, people):
     for status in ("partial", "done"):
         proposals.record_implementation(case, people.facturation, status=status, done_on=date.today())
         db.session.commit()
-    services.close(case, people.gestionnaire)
+    closure.close(case, people.gestionnaire)
     db.session.commit()
     assert _facts(case) == {"received_year": year, "ended_year": case.ended_at.year, "consumer_answer": "accepted",
                             "company_answer": "accepted", "amicable_implementation": "done"}
@@ -80,7 +80,7 @@ def test_duration_and_extension_follow_the_file(app, people):
     ended = {"duration_days": pytest.approx(100.0), "duration_day": 100, "extended": True}
     assert _facts(case, ("duration_days", "duration_day", "extended")) == ended
     with freeze_time("2025-06-30 09:00:00"):
-        services.close(case, people.gestionnaire)
+        closure.close(case, people.gestionnaire)
         db.session.commit()
     assert _facts(case, ("duration_days", "duration_day", "extended")) == ended
     durations = compute(2025)["table_a"]["all"]["durations"]
@@ -93,7 +93,7 @@ def test_a_refused_proposal_is_not_amicable(app, people):
     """Does a proposal the company refused leave the file without an implementation status, its refusal counted?"""
     case = admitted_case(people.gestionnaire)
     _to_answers(case, people, consumer="accepted", company="refused")
-    services.close(case, people.gestionnaire)
+    closure.close(case, people.gestionnaire)
     db.session.commit()
     assert _facts(case)["amicable_implementation"] is None
     assert _facts(case)["company_answer"] == "refused"
@@ -107,7 +107,7 @@ def test_an_agreement_without_implementation_record_is_unknown(app, people):
     """Is a mediation closed on an agreement, with no implementation recorded, counted as unknown (Table A, 6)?"""
     case = admitted_case(people.gestionnaire)
     instruction.record_agreement(case, people.gestionnaire, text="Remboursement de 59,90 € sous 15 jours.")
-    services.close(case, people.gestionnaire)
+    closure.close(case, people.gestionnaire)
     db.session.commit()
     assert _facts(case)["amicable_implementation"] == "unknown"
 
@@ -121,7 +121,7 @@ def test_year_of_receipt_is_the_paris_year(app, people, moment, year):
     """Is a file received late on New Year's Eve in UTC counted in the year it was received in Paris?"""
     with freeze_time(moment):
         case = new_case(people.gestionnaire)
-        services.declare_inadmissible(case, people.gestionnaire, ground="MANIFESTLY_UNFOUNDED_OR_ABUSIVE")
+        admissibility.declare_inadmissible(case, people.gestionnaire, ground="MANIFESTLY_UNFOUNDED_OR_ABUSIVE")
         db.session.commit()
     assert _facts(case)["received_year"] == year and _facts(case)["ended_year"] == year
 
@@ -132,7 +132,7 @@ def test_bulk_refresh_gives_what_the_services_wrote(app, people):
     _to_answers(accepted, people, consumer="accepted", company="accepted")
     _to_answers(refused, people, consumer="refused", company="accepted")
     for case in (accepted, refused):
-        services.close(case, people.gestionnaire)
+        closure.close(case, people.gestionnaire)
     db.session.commit()
     written = [_facts(case) for case in (accepted, refused)]
     db.session.execute(sa.update(Case).values(**dict.fromkeys(facts.FACTS)))

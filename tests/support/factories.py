@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mediator_plugin.cases import instruction, services
+from mediator_plugin.cases import admissibility, instruction, services
 from mediator_plugin.core.db import db, utcnow
 
 CONSUMER = {"name": "Jeanne Dupont", "email": "jeanne.dupont@example.org",
@@ -20,10 +20,10 @@ def new_case(actor, **consumer):
 def admitted_case(actor, department: str = "billing", **consumer):
     """A file complete, declared free of conflict, classified and admitted (seizure notified)."""
     case = new_case(actor, **consumer)
-    services.mark_complete(case, actor)
+    admissibility.mark_complete(case, actor)
     services.classify(case, actor, subcategory="facturation.double_prelevement", department=department)
     instruction.declare_interests(case, actor, has_conflict=False)
-    services.declare_admissible(case, actor)
+    admissibility.declare_admissible(case, actor)
     db.session.commit()
     return case
 
