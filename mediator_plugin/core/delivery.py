@@ -112,6 +112,10 @@ def send_mail(payload: dict, *, message_id: str | None = None) -> None:
         document = db.session.get(Document, document_id)
         maintype, subtype = document.content_type.split("/", 1)
         mail.add_attachment(read_content(document), maintype=maintype, subtype=subtype, filename=document.filename)
+    # Headers are written unfolded (RFC 5322 allows 998 characters): when CPython folds a long French subject it
+    # may put a fold between two encoded words, and the space between "être" and "notifié" is then lost on
+    # reading. The parts were encoded above with the default 78-character lines.
+    mail.policy = mail.policy.clone(max_line_length=998)
     url = urlsplit(settings["smtp_url"])
     smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
     with smtp_class(url.hostname, url.port or (465 if url.scheme == "smtps" else 25), timeout=30) as smtp:

@@ -100,3 +100,17 @@ def test_no_reminder_for_an_ended_mediation(app, people):
     assert send_due_reminders(datetime(2026, 3, 30, 10, 0, tzinfo=PARIS)) == 0
     with freeze_time("2026-04-15 10:00:00"):
         assert queries.dashboard(people.gestionnaire.sub)["late_requests"] == []
+
+
+def test_a_long_french_subject_arrives_word_for_word(app, smtp):
+    """A long subject full of accented words reaches the mailbox with every space (CPython's folding would join
+    "être" and "notifié" into "êtrenotifié")."""
+    subject = ("La demande Freshdesk #308 de la file des demandes entrantes : un éventuel refus doit être notifié au "
+               "plus tard le 11 décembre 2026, réclamation écrite déjà adressée à la société")
+    smtp.inbox.messages.clear()
+    enqueue(OutboxKind.MAIL, "test:subject", {"to": ["a@example.org"], "subject": subject,
+                                              "body": "Corps du message.", "attachments": []})
+    db.session.commit()
+    assert deliver_outbox().sent == 1
+    (mail,) = smtp.inbox.messages
+    assert mail["Subject"] == subject
