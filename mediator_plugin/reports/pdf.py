@@ -10,12 +10,23 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from mediator_plugin.core.pdf import ACCENT, CONTENT_WIDTH, pdf_text, stylesheet
 from mediator_plugin.reports import charts, document
-from mediator_plugin.reports.blocks import Chart, Contents, Cover, Field, Grid, Heading, Text, Tiles
+from mediator_plugin.reports.blocks import Chart, Contents, Cover, Field, Grid, Heading, Listing, Prose, Text, Tiles
 from mediator_plugin.reports.editions import EDITIONS, blocks, metadata
+from mediator_plugin.reports.markdown import runs_markup
 
 __all__ = ["EDITIONS", "render_edition"]
 STRIPE = colors.HexColor("#EEF2F7")
@@ -26,12 +37,15 @@ def _styles() -> dict:
     return {"body": st["body"], "small": st["small"].clone("r_small", spaceBefore=2, spaceAfter=6),
             "lead": st["strong"].clone("r_lead", fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=4,
                                        textColor=ACCENT),
-            "signature": st["strong"].clone("r_signature", spaceBefore=14, spaceAfter=0)}
+            "signature": st["strong"].clone("r_signature", spaceBefore=14, spaceAfter=0),
+            # The mediator's own words, indented apart from the text the report generates.
+            "own": st["body"].clone("r_own", leftIndent=12, rightIndent=12, textColor=colors.HexColor("#1B2A3D"))}
 
 
 def _grid(grid: Grid) -> Table:
     st = stylesheet()
-    size = 8.6
+    wide = len(grid.widths) > 4  # Table A with the year before: smaller type and padding, so heads fit
+    size, pad = (7.9, 3) if wide else (8.6, 6)
     cell = st["cell"].clone("g_cell", fontSize=size, leading=size + 2.6)
     right = st["cell_right"].clone("g_right", fontSize=size, leading=size + 2.6)
     head = st["cell_head"].clone("g_head", fontSize=size, leading=size + 2.6)
@@ -44,6 +58,7 @@ def _grid(grid: Grid) -> Table:
     commands = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#D5DCE4")),
                 ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("ROWBACKGROUNDS", (0, 1 if grid.header else 0), (-1, -1), [colors.white, STRIPE])]
     if grid.header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), ACCENT))
@@ -67,6 +82,15 @@ def _cover(cover: Cover) -> list:
     return story
 
 
+def _listing(listing: Listing, style) -> ListFlowable:
+    items = [ListItem(Paragraph(runs_markup(runs), style.clone("r_item", spaceAfter=2))) for runs in listing.items]
+    if listing.ordered:
+        return ListFlowable(items, bulletType="1", start=listing.start, bulletFormat="%s.", leftIndent=16,
+                            bulletFontName=style.fontName, bulletFontSize=style.fontSize, spaceAfter=6)
+    return ListFlowable(items, bulletType="bullet", start="•", leftIndent=14, bulletFontName=style.fontName,
+                        bulletFontSize=style.fontSize, spaceAfter=6)
+
+
 def _flowables(items: list) -> list:
     styles, story = _styles(), []
     for block in items:
@@ -81,6 +105,10 @@ def _flowables(items: list) -> list:
             story.append(document.Heading(block.text, block.level))
         elif isinstance(block, Text):
             story.append(Paragraph(pdf_text(block.text), styles[block.style]))
+        elif isinstance(block, Prose):
+            story.append(Paragraph(runs_markup(block.runs), styles["body"]))
+        elif isinstance(block, Listing):
+            story.append(_listing(block, styles["body"]))
         elif isinstance(block, Field):
             story.append(Paragraph(f"<b>{pdf_text(block.label + ' :')}</b> {pdf_text(block.text)}", styles["body"]))
         elif isinstance(block, Grid):

@@ -17,6 +17,7 @@ from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.reports.definitions import definitions
 from mediator_plugin.reports.figures import durations as duration_figures
 from mediator_plugin.reports.figures.base import (
+    SPLITS,
     Scope,
     by_split,
     count,
@@ -37,12 +38,13 @@ from mediator_plugin.reports.figures.outcomes import (
 from mediator_plugin.reports.figures.recommendations import recommendations
 from mediator_plugin.reports.labels import labels
 
-__all__ = ["compute", "year_bounds"]
+__all__ = ["compute", "headline", "year_bounds"]
 
 
-def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_groups: list) -> dict:
-    """The items of Table A (R614-2) that are figures, for "all", "domestic" and "cross_border" files,
-    from the groups of the three passes."""
+def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_groups: list,
+            splits: tuple[str, ...] = SPLITS) -> dict:
+    """The items of Table A (R614-2) that are figures, for each of ``splits`` ("all", "domestic" and
+    "cross_border" files), from the groups of the three passes."""
     charter = state().charter
     limit_days = charter.deadlines["outcome_days"]
     medians = duration_figures.medians(scope, closed_groups)
@@ -55,7 +57,7 @@ def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_grou
         "implementation": implementation(ended_[split]),
         "cross_border": cross_border(received_[split]),
         "results": results(ended_[split], charter.rules["outcomes"]),
-    } for split in received_}
+    } for split in splits}
 
 
 def compute(year: int) -> dict:
@@ -93,4 +95,25 @@ def compute(year: int) -> dict:
                 "appointment", "networks")},
             "charter_text": charter.text,
         },
+    }
+
+
+def headline(year: int) -> dict:
+    """The figures of ``year`` that the next year's report compares itself with (see
+    :mod:`mediator_plugin.reports.comparison`): Table A over all files, the admitted files, the categories
+    and the parties' answers. The same three grouped passes as :func:`compute`, without what no comparison
+    prints (months, reminders, accesses, trend, recommendations)."""
+    charter, settings = state().charter, state().settings
+    scope = Scope(year, tuple(charter.scope["statutory_party_types"]))
+    if is_postgresql():
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))  # as in compute()
+    every_party, ended_groups, closed_groups = received(scope), ended(scope), duration_figures.closed(scope)
+    received_groups = saisines(scope, every_party)
+    return {
+        "year": year,
+        "min_cell": settings["report_min_cell"],
+        "funnel": funnel(scope, every_party),
+        "table_a": table_a(scope, received_groups, ended_groups, closed_groups, ("all",)),
+        "categories": categories(received_groups, charter.rules["categories"]),
+        "answers": answers_by_department(ended_groups),
     }
