@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
@@ -22,7 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from mediator_plugin.core.pdf import ACCENT, CONTENT_WIDTH, pdf_text, stylesheet
+from mediator_plugin.core.pdf import ACCENT, CONTENT_WIDTH, fonts, pdf_text, stylesheet
 from mediator_plugin.reports import charts, document
 from mediator_plugin.reports.blocks import Chart, Contents, Cover, Field, Grid, Heading, Listing, Prose, Text, Tiles
 from mediator_plugin.reports.editions import EDITIONS, blocks, metadata
@@ -43,27 +44,41 @@ def _styles() -> dict:
 
 
 def _grid(grid: Grid) -> Table:
-    st = stylesheet()
+    """The table of ``grid``. A cell whose text fits on one line is drawn as a plain string in the font the
+    table's style gives it; only longer texts become paragraphs that wrap (a paragraph costs ten times more
+    to lay out, and a report holds hundreds of cells)."""
+    st, f = stylesheet(), fonts()
     wide = len(grid.widths) > 4  # Table A with the year before: smaller type and padding, so heads fit
     size, pad = (7.9, 3) if wide else (8.6, 6)
     cell = st["cell"].clone("g_cell", fontSize=size, leading=size + 2.6)
     right = st["cell_right"].clone("g_right", fontSize=size, leading=size + 2.6)
     head = st["cell_head"].clone("g_head", fontSize=size, leading=size + 2.6)
     head_right = head.clone("g_head_right", alignment=TA_RIGHT)
+    widths = [w * CONTENT_WIDTH for w in grid.widths]
     rows = []
     for r, row in enumerate(grid.rows):
-        styles = [(head_right if c in grid.right else head) if grid.header and r == 0
-                  else right if c in grid.right else cell for c in range(len(row))]
-        rows.append([Paragraph(pdf_text(value), style) for value, style in zip(row, styles, strict=True)])
+        is_head = grid.header and r == 0
+        cells = []
+        for c, value in enumerate(row):
+            text = pdf_text(value, markup=False)
+            if "\n" not in text and stringWidth(text, f.bold if is_head else f.regular, size) <= widths[c] - 2 * pad:
+                cells.append(text)
+            else:
+                style = (head_right if c in grid.right else head) if is_head else right if c in grid.right else cell
+                cells.append(Paragraph(pdf_text(value), style))
+        rows.append(cells)
     commands = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONT", (0, 0), (-1, -1), f.regular, size, size + 2.6),
+                *[("ALIGN", (c, 0), (c, -1), "RIGHT") for c in grid.right],
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#D5DCE4")),
                 ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("ROWBACKGROUNDS", (0, 1 if grid.header else 0), (-1, -1), [colors.white, STRIPE])]
     if grid.header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), ACCENT))
-    return Table(rows, colWidths=[w * CONTENT_WIDTH for w in grid.widths], repeatRows=1 if grid.header else 0,
-                 style=TableStyle(commands), hAlign="LEFT", spaceBefore=4, spaceAfter=6)
+        commands += [("BACKGROUND", (0, 0), (-1, 0), ACCENT), ("FONT", (0, 0), (-1, 0), f.bold, size, size + 2.6),
+                     ("TEXTCOLOR", (0, 0), (-1, 0), colors.white)]
+    return Table(rows, colWidths=widths, repeatRows=1 if grid.header else 0, style=TableStyle(commands),
+                 hAlign="LEFT", spaceBefore=4, spaceAfter=6)
 
 
 def _cover(cover: Cover) -> list:
