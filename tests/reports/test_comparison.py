@@ -105,3 +105,18 @@ def test_no_comparison_without_a_year_before(app, known_year):
     assert report["figures"]["previous"] is None
     text = pdf_text(render_edition(report, "comex"))
     assert "Évolution" not in text and "2024 :" not in text and "Saisines reçues 40 36 4 Facturation" not in text
+
+
+@pytest.mark.requirement("R-REPORT-1", "R-STATS-5")
+def test_the_year_before_is_counted_as_its_own_report_counts_it(app, two_years):
+    """Does the lighter computation of a year before (figures.headline) give exactly the figures its own report
+    gives for Table A over all disputes, the admitted mediations, the categories and the parties' answers?"""
+    from mediator_plugin.reports.figures import compute, headline
+
+    for year in (2024, 2025):
+        light, whole = headline(year), compute(year)
+        assert light["table_a"]["all"] == whole["table_a"]["all"]
+        assert light["funnel"]["admitted"] == whole["funnel"]["admitted"]
+        assert light["answers"]["overall"] == whole["answers"]["overall"]
+        assert [{k: c[k] for k in ("code", "value", "numerator", "denominator")} for c in light["categories"]] == \
+            [{k: c[k] for k in ("code", "value", "numerator", "denominator")} for c in whole["categories"]]
