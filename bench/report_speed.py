@@ -1,11 +1,14 @@
 """Annual report speed: both editions of a year of N files, and how the time grows with N.
 
-    python bench/report_speed.py [--sizes 20000,200000] [--database sqlite|postgresql|both]
+    python bench/report_speed.py [--sizes 20000,200000] [--database sqlite|postgresql|both] [--year-before]
 
 For each database and size, a fresh database gets N files received in one year (`mediator seed --cases N
---years 2025-2025`); on PostgreSQL (a throwaway cluster, one database per size) it is then vacuumed and
-analysed, as autovacuum does after such a load. A separate process then computes the figures of 2025 in
-SQL and renders the public and comex editions as PDF, timing that work (wall clock, after start-up) and
+--years 2025-2025`; with --year-before, first N more files received in 2024, whose report is not published,
+the dearest case of the comparison with the year before); on PostgreSQL (a throwaway cluster, one database
+per size) it is then vacuumed and analysed, as autovacuum does after such a load. A separate process then
+computes what a publication of 2025 freezes (`reports.publication.report_figures`: the figures in SQL, the
+approved examples, the year before, the mediator's texts) and renders the public and comex editions as PDF
+from it, timing that work (wall clock, after start-up) and
 reporting its own peak resident memory (`resource.getrusage(RUSAGE_SELF).ru_maxrss`, the whole process:
 interpreter, Flask, ReportLab and the work). Nothing is cached between sizes or runs. Target (issue 5):
 20,000 files, both editions in ≤ 5 s and ≤ 300 MB; 200,000 files in ≤ 2× the time of 20,000, measured in
@@ -36,10 +39,10 @@ from mediator_plugin import create_app
 app = create_app()
 with app.app_context():
     from mediator_plugin.core.db import db
-    from mediator_plugin.reports.figures import compute
     from mediator_plugin.reports.pdf import render_edition
+    from mediator_plugin.reports.publication import report_figures
     from mediator_plugin.reports.snapshots import live_report
-    render_edition(live_report(compute(2019)), "public")  # fonts and templates loaded before timing
+    render_edition(live_report(report_figures(2019)), "public")  # fonts and templates loaded before timing
     statements = []
 
     @sa.event.listens_for(db.engine, "before_cursor_execute")
@@ -51,7 +54,7 @@ with app.app_context():
         statements.append((" ".join(statement.split())[:90], time.perf_counter() - conn.info["started"]))
 
     start = time.perf_counter()
-    figures = compute(2025)
+    figures = report_figures(2025)
     computed = time.perf_counter()
     sa.event.remove(db.engine, "after_cursor_execute", _ended)
     sizes = [len(render_edition(live_report(figures), edition)) for edition in ("public", "comex")]
@@ -62,10 +65,13 @@ print(json.dumps({"figures": computed - start, "total": done - start, "bytes": s
 """
 
 
-def measure(url: str, size: int, workdir: Path) -> dict:
+def measure(url: str, size: int, workdir: Path, year_before: bool) -> dict:
     env = {**os.environ, "MEDIATOR_ENV": "test", "MEDIATOR_DATABASE_URL": url,
            "MEDIATOR_STORAGE_DIR": str(workdir / "files")}
     subprocess.run([MEDIATOR, "init"], env=env, check=True, capture_output=True)
+    if year_before:
+        subprocess.run([MEDIATOR, "seed", "--cases", str(size), "--years", "2024-2024", "--seed", "2"], env=env,
+                       check=True, capture_output=True)
     subprocess.run([MEDIATOR, "seed", "--cases", str(size), "--years", "2025-2025"], env=env, check=True,
                    capture_output=True)
     if url.startswith("postgresql"):
@@ -120,12 +126,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,200000")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--year-before", action="store_true",
+                        help="Also seed N files in 2024, not published (the comparison computes its figures).")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     for kind in kinds:
         with tempfile.TemporaryDirectory() as tmp, databases(kind, sizes, Path(tmp)) as urls:
-            results = {size: measure(urls[size], size, Path(tmp)) for size in sizes}
+            results = {size: measure(urls[size], size, Path(tmp), args.year_before) for size in sizes}
         report(kind, sizes, results)
 
 

@@ -90,6 +90,7 @@ def _import_models() -> None:
     from mediator_plugin.recommendations import models as _recommendations  # noqa: F401
     from mediator_plugin.reports import facts
     from mediator_plugin.reports import snapshots as _snapshots  # noqa: F401
+    from mediator_plugin.reports import texts as _texts  # noqa: F401
     from mediator_plugin.retention import models as _retention  # noqa: F401
 
     # The report's derived columns follow every change of a file, whatever writes it.

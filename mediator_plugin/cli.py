@@ -154,23 +154,24 @@ def report_command(year, edition, fmt, version, out):
 
 
 @mediator_group.command("publish")
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
 @click.option("--reason", default=None, help="Why a new version corrects the published one (required then).")
 @click.option("--by", "published_by", default="cli", help="Who publishes (recorded with the snapshot).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write both editions, PDF and HTML, of the new version into this folder.")
 def publish_command(year, reason, published_by, out_dir):
-    """Freeze the figures and approved examples of YEAR as a new published version of its report (R-REPORT-5);
-    refused while an item the website must show (R614-1) is empty."""
+    """Freeze the figures, approved examples and the mediator's texts of YEAR as a new published version of
+    its report (R-REPORT-5); only a year that is over (Paris time) and holds requests, and refused while an
+    item the website must show (R614-1) is empty."""
     from mediator_plugin.core.db import db
-    from mediator_plugin.core.errors import MissingField
+    from mediator_plugin.core.errors import MediationError
     from mediator_plugin.reports.publication import publish, render
 
     try:
         snapshot = publish(year, published_by=published_by, reason=reason)
-    except MissingField as exc:
+    except MediationError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(exc.message) from exc
     db.session.commit()
     written = []
     if out_dir:

@@ -14,7 +14,7 @@ import logging
 import socket
 import threading
 import warnings
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -117,16 +117,11 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
     from connectors.freshdesk.simulator_data import FIELD_COMPLAINT_OUTCOME as FRESHDESK_OUTCOME
     from connectors.zendesk.simulator_data import FIELD_COMPLAINT_OUTCOME as ZENDESK_OUTCOME
     from mediator_plugin import create_app
-    from mediator_plugin.cases.models import Case
-    from mediator_plugin.core.db import db
     from mediator_plugin.core.helpdesk_notice import install_notice_rules
     from mediator_plugin.core.helpdesks import configured_connectors
     from mediator_plugin.core.schema import upgrade_schema
     from mediator_plugin.governance.notices import check_in_own_transaction
     from mediator_plugin.intake.sync import sync_helpdesk
-    from mediator_plugin.seed import seed_cases
-    from mediator_plugin.seed.recommendations import seed_recommendations
-    from mediator_plugin.seed.requests import seed_pending_requests
 
     var.mkdir(parents=True, exist_ok=True)
     with _components(var) as urls:
@@ -145,13 +140,7 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
         with app.app_context():
             upgrade_schema()
             check_in_own_transaction("init", record_baseline=True)  # as `mediator init` does (R-CECMC-4)
-            if not db.session.query(Case.id).first() and seed_cases_count:
-                this_year = date.today().year
-                click.echo(f"Seeding {seed_cases_count} synthetic files…")
-                seed_cases(seed_cases_count, first_year=this_year - 1, last_year=this_year, seed=1)
-                seed_recommendations(this_year)
-                seed_pending_requests()
-                db.session.commit()
+            seed_demo_data(seed_cases_count)
             for vendor, connector in configured_connectors().items():
                 summary = sync_helpdesk(connector, full=True)
                 click.echo(f"Sync from the {vendor} simulator: {summary.new} new request(s) in the intake queue.")
@@ -160,6 +149,42 @@ def demo_app(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")):
                 click.echo(f"Rules of the {vendor} simulator: "
                            + ", ".join(f"{c.rule.name.lower()} {c.change}" for c in changes) + ".")
         yield app, urls
+
+
+def seed_demo_data(seed_cases_count: int, *, now: datetime | None = None) -> None:
+    """On an empty database, synthetic files over last year and this year (Paris) and the register's
+    recommendations; then, once, last year's report published with approved case examples and the
+    mediator's texts, so that the archive and its "Cas concrets" chapter are never empty."""
+    from mediator_plugin.cases.models import Case
+    from mediator_plugin.core.calendar import paris_date
+    from mediator_plugin.core.db import db, utcnow
+    from mediator_plugin.core.errors import MediationError
+    from mediator_plugin.reports import publication, snapshots
+    from mediator_plugin.seed import seed_cases
+    from mediator_plugin.seed.published_year import prepare_published_year
+    from mediator_plugin.seed.recommendations import seed_recommendations
+    from mediator_plugin.seed.requests import seed_pending_requests
+
+    now = now or utcnow()
+    this_year = paris_date(now).year
+    if not db.session.query(Case.id).first() and seed_cases_count:
+        click.echo(f"Seeding {seed_cases_count} synthetic files…")
+        seed_cases(seed_cases_count, first_year=this_year - 1, last_year=this_year, seed=1, now=now)
+        seed_recommendations(this_year)
+        seed_pending_requests()
+        db.session.commit()
+    last_year = this_year - 1
+    if snapshots.latest(last_year) is not None:
+        return
+    try:
+        examples = prepare_published_year(last_year)
+        publication.publish(last_year, published_by="mediatrice")
+    except MediationError as exc:  # e.g. a demo database without files of last year
+        db.session.rollback()
+        click.echo(f"The report of {last_year} is not published: {exc.message}")
+        return
+    db.session.commit()
+    click.echo(f"Report of {last_year} published, with {examples} approved case example(s).")
 
 
 def run_demo(*, port: int, seed_cases_count: int, var: Path = Path("var/demo")) -> None:

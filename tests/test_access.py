@@ -56,6 +56,7 @@ EXPECTED = {
     "mediator.reports.download": TEAM | {"comex"},
     "mediator.reports.download_html": TEAM | {"comex"},
     "mediator.reports.publish": {"mediatrice"},
+    "mediator.reports.texts": {"mediatrice"},  # the foreword and comments are the mediator's own words
     "mediator.dashboard.index": TEAM | {"comex"},
     "mediator.recommendations.index": TEAM | {"comex"},
     "mediator.recommendations.show": TEAM | {"comex"},

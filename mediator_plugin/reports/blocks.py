@@ -42,7 +42,7 @@ class Edition:
 @dataclass(frozen=True)
 class Heading:
     text: str
-    level: int = 0  # 0: chapter, 1: section
+    level: int = 0  # 0: chapter, 1: section, 2: sub-section (the charter's own headings)
     new_page: bool | None = None  # a chapter starts a new page in the PDF unless told otherwise
 
     @property
@@ -53,7 +53,33 @@ class Heading:
 @dataclass(frozen=True)
 class Text:
     text: str
-    style: str = "body"  # body, small, lead, signature
+    style: str = "body"  # body, small, lead, signature; own: the mediator's foreword and comments
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of formatted text (from the charter's Markdown): bold, italic, or a link to ``href``."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A paragraph made of runs."""
+
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A bulleted or numbered list (numbers from ``start``); each item is a tuple of runs."""
+
+    items: tuple[tuple[Run, ...], ...]
+    ordered: bool = False
+    start: int = 1
 
 
 @dataclass(frozen=True)
@@ -87,9 +113,9 @@ class Chart:
 
 @dataclass(frozen=True)
 class Tiles:
-    """Key figures: (large number, caption)."""
+    """Key figures: (large number, caption, the year before and the change — or "" without a comparison)."""
 
-    tiles: list[tuple[str, str]]
+    tiles: list[tuple[str, str, str]]
 
 
 @dataclass(frozen=True)

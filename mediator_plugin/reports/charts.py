@@ -15,6 +15,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from mediator_plugin.core.pdf import ACCENT, MUTED, fit_text, fonts, pdf_text
 
@@ -101,19 +102,30 @@ def pie(items: list[Item], width: float, height: float = 150) -> Drawing:
     return drawing
 
 
-def key_figure_tiles(tiles: list[tuple[str, str]], width: float) -> Drawing:
-    """Large numbers with their caption, in a row of tiles (the key figures page)."""
-    height, gap = 62, 8
+def key_figure_tiles(tiles: list[tuple[str, str, str]], width: float) -> Drawing:
+    """Large numbers with their caption and, when given, the year before and the change, in a row of tiles
+    (the key figures page)."""
+    compared = any(before for _, _, before in tiles)
+    height, gap, lift = (74, 8, 12) if compared else (62, 8, 0)
     tile = (width - gap * (len(tiles) - 1)) / len(tiles)
     drawing = Drawing(width, height)
-    for i, (number, caption) in enumerate(tiles):
+    for i, (number, caption, before) in enumerate(tiles):
         x = i * (tile + gap)
         drawing.add(Rect(x, 0, tile, height, fillColor=colors.HexColor("#EEF2F7"), strokeColor=None))
         drawing.add(Line(x, 0, x, height, strokeColor=ACCENT, strokeWidth=3))
-        drawing.add(_text(x + 10, 32, number, size=18, color=ACCENT, bold=True))
-        drawing.add(_text(x + 10, 14, fit_text(pdf_text(caption, markup=False), tile - 16, fonts().regular, 7.5),
+        drawing.add(_text(x + 10, 32 + lift, number, size=_fitting(number, tile - 16, 18), color=ACCENT, bold=True))
+        drawing.add(_text(x + 10, 14 + lift, fit_text(pdf_text(caption, markup=False), tile - 16, fonts().regular, 7.5),
                           size=7.5, color=MUTED))
+        if before:
+            drawing.add(_text(x + 10, 10, fit_text(pdf_text(before, markup=False), tile - 16, fonts().regular, 7.5),
+                              size=7.5))
     return drawing
+
+
+def _fitting(text: str, width: float, size: float) -> float:
+    """The largest type size up to ``size`` at which ``text`` in bold fits in ``width`` ("non disponible")."""
+    natural = stringWidth(pdf_text(text, markup=False), fonts().bold, size)
+    return size if natural <= width else max(size * width / natural, 8)
 
 
 _STYLE = re.compile(r' style="([^"]*)"')

@@ -1,5 +1,6 @@
-"""The chapters around the figures: cover, contents, the mediator's letter, key figures, recommendations,
-method and provenance, annexes."""
+"""The chapters around the figures: cover, contents, the mediator's letter (with her own foreword), key figures
+(one tile for each item of article R614-2, with the year before), recommendations, method and provenance,
+annexes (with the charter, formatted)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from flask_babel import gettext as _
 from mediator_plugin.core.pdf import CREATOR, fr_date, fr_number
 from mediator_plugin.reports import formatting as fmt
 from mediator_plugin.reports.blocks import Contents, Cover, Edition, Grid, Heading, Text, Tiles
+from mediator_plugin.reports.comparison import category_before, previous_of
+from mediator_plugin.reports.content_legal import comparison_note
+from mediator_plugin.reports.markdown import charter_blocks
 
 
 def edition_title(name: str) -> str:
@@ -58,6 +62,7 @@ def letter(e: Edition) -> list:
     return [
         Heading(_("Letter from the mediator") if not e.public else _("A word from the mediator")),
         Text(greeting),
+        *own_words(foreword(e.figures)),
         Text(_("In %(year)s, %(saisines)s consumers referred a dispute to the mediation. %(refused)s of these requests "
                "could not be examined.", year=e.year, saisines=fmt.number(w["saisines"]),
                refused=fmt.percent(w["refusals"]["share"]))
@@ -79,16 +84,59 @@ def letter(e: Edition) -> list:
 
 
 def key_figures(e: Edition) -> list:
-    w, f = e.whole, e.figures
-    return [
-        Heading(_("Key figures"), new_page=False),
-        Tiles([(fmt.number(w["saisines"]), _("saisines received")),
-               (fmt.percent(w["refusals"]["share"]), _("requests refused")),
-               (fmt.number(f["funnel"]["admitted"]["numerator"]), _("mediations admitted"))]),
-        Tiles([(_days(w["durations"]["mean"]), _("average duration")),
-               (fmt.percent(w["results"]["amicable"]), _("resolved amicably")),
-               (fmt.percent(f["answers"]["overall"]["company_followed"]), _("proposals followed by the company"))]),
+    """One tile for each item of article R614-2 (its figure over all disputes, never withheld: a total),
+    then the admitted mediations and the parties' answers; each with the year before and the change."""
+    w, f, before = e.whole, e.figures, previous_of(e.figures)
+    b = before["table_a"] if before else None
+    top = next((c for c in f["categories"] if c["code"]), None)
+    subject = _("%(category)s: most frequent subject", category=e.label("category", top["code"])) if top else \
+        _("most frequent subject")
+    tiles = [
+        _tile(fmt.number, w["saisines"], _("saisines received"), before, b and b["saisines"]),
+        _tile(fmt.percent, top, subject, before, top and before and category_before(before, top["code"])),
+        _tile(fmt.percent, w["refusals"]["share"], _("requests refused"), before, b and b["refusals"]["share"]),
+        _tile(fmt.percent, w["interruptions"]["share"], _("mediations interrupted"), before,
+              b and b["interruptions"]["share"]),
+        _tile(_days, w["durations"]["mean"], _("average duration"), before, b and b["durations"]["mean"]),
+        _tile(fmt.percent, w["implementation"]["implemented"], _("solutions carried out (where known)"), before,
+              b and b["implementation"]["implemented"]),
+        _tile(fmt.percent, w["cross_border"], _("cross-border saisines"), before, b and b["cross_border"]),
+        _tile(fmt.percent, w["results"]["favours_consumer"], _("solutions in the consumer's favour"), before,
+              b and b["results"]["favours_consumer"]),
+        _tile(fmt.percent, w["results"]["amicable"], _("resolved amicably"), before, b and b["results"]["amicable"]),
+        _tile(fmt.number, _count(f["funnel"]["admitted"]), _("mediations admitted"), before,
+              before and _count(before["admitted"])),
+        _tile(fmt.percent, f["answers"]["overall"]["company_followed"], _("proposals followed by the company"),
+              before, before and before["answers"]["company_followed"]),
+        _tile(fmt.percent, f["answers"]["overall"]["consumer_accepted"], _("proposals accepted by the consumer"),
+              before, before and before["answers"]["consumer_accepted"]),
     ]
+    return [Heading(_("Key figures"), new_page=False), *[Tiles(tiles[i:i + 3]) for i in range(0, len(tiles), 3)]]
+
+
+def _tile(show, cell: dict | None, caption: str, before: dict | None, then: dict | None) -> tuple[str, str, str]:
+    """A key figure: how it reads, its caption, and "2024 : 35 · +14,3 %" when the report compares."""
+    now = fmt.not_available() if cell is None else show(cell)
+    if before is None:
+        return now, caption, ""
+    was = fmt.not_available() if then is None else show(then)
+    return now, caption, _("%(year)s: %(value)s · %(change)s", year=before["year"], value=was,
+                           change=fmt.change(cell, then))
+
+
+def _count(cell: dict) -> dict:
+    """The numerator of a share as a count (the admitted mediations of the funnel)."""
+    return {**cell, "value": cell["numerator"], "denominator": None}
+
+
+def foreword(figures: dict) -> str:
+    """The mediator's foreword the report carries ("" for none)."""
+    return (figures.get("texts") or {}).get("foreword", "")
+
+
+def own_words(text: str) -> list[Text]:
+    """The mediator's own text as paragraphs (separated by blank lines); nothing for an empty text."""
+    return [Text(p.strip(), "own") for p in text.split("\n\n") if p.strip()]
 
 
 def _days(cell: dict) -> str:
@@ -138,10 +186,12 @@ def method(e: Edition) -> list:
             [_("Hash of the figures (SHA-256)"), r["data_sha256"]]]
     if correction_line(r):
         rows.append([_("Correction"), correction_line(r)])
+    note = comparison_note(e)
     story = [Heading(_("Method and provenance")),
              Text(_("All figures cover consumer disputes only, in Paris time, from 1 January to 31 December. Those "
                     "about the saisines count the files received in the year; those about results count the "
                     "mediations that ended in the year.")),
+             *([note] if note else []),
              Grid(rows, (0.3, 0.7), _("Provenance of this report"))]
     if e.public:
         story.append(Text(_("To protect the people concerned, every breakdown cell counting fewer than %(n)s files "
@@ -166,8 +216,9 @@ def annexes(e: Edition) -> list:
                     "2013/11/EU (article 7) adds the split between domestic and cross-border disputes.")),
              Grid(rows, (0.6, 0.4), _("Where each legal item is answered"))]
     if e.public:
-        story += [Heading(_("The mediator's charter"), 1)]
-        story += [Text(p.strip().lstrip("#").strip(), "lead" if p.startswith("#") else "body")
-                  for p in e.figures["context"]["charter_text"].split("\n\n") if p.strip()]
+        charter = charter_blocks(e.figures["context"]["charter_text"])
+        if not (charter and isinstance(charter[0], Heading) and charter[0].level == 1):
+            charter.insert(0, Heading(_("The mediator's charter"), 1))
+        story += charter
     return story
 

@@ -18,15 +18,19 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from mediator_plugin.core.pdf import ACCENT, CREATOR, MARGIN, MUTED, fonts, pdf_text, stylesheet
 
+# Type size, leading, space before and after of each heading level.
+HEADING_SIZES = {0: (17, 22, 4, 10), 1: (12.5, 16, 12, 6), 2: (11, 14, 10, 4)}
+
 
 class Heading(Paragraph):
-    """A section (level 0) or sub-section (level 1) title that goes into the contents and the outline."""
+    """A chapter (level 0) or section (level 1) title that goes into the contents and the outline; a
+    sub-section (level 2, the charter's own headings) goes into the outline only."""
 
     def __init__(self, text: str, level: int = 0):
         st = stylesheet()
-        style = st["heading"].clone(f"report_h{level}", fontSize=17 if level == 0 else 12.5,
-                                    leading=22 if level == 0 else 16, spaceBefore=4 if level == 0 else 12,
-                                    spaceAfter=10 if level == 0 else 6)
+        size, leading, before, after = HEADING_SIZES[level]
+        style = st["heading"].clone(f"report_h{level}", fontSize=size, leading=leading, spaceBefore=before,
+                                    spaceAfter=after)
         super().__init__(pdf_text(text), style)
         self.toc_text, self.toc_level = text, level
 
@@ -118,7 +122,8 @@ class ReportDocument(BaseDocTemplate):
             self._bookmarks += 1
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.toc_text, key, level=flowable.toc_level, closed=True)
-            self.notify("TOCEntry", (flowable.toc_level, flowable.getPlainText(), self.page, key))
+            if flowable.toc_level < 2:
+                self.notify("TOCEntry", (flowable.toc_level, flowable.getPlainText(), self.page, key))
 
     def handle_documentBegin(self):
         self._bookmarks = 0

@@ -1,14 +1,16 @@
-"""How a figure reads in both editions: French numbers, "12,5 % (25 sur 200)", "non significatif"."""
+"""How a figure reads in both editions: French numbers, "12,5 % (25 sur 200)", "non significatif", and how it
+moved since the year before: "+3,2 pts", "+12,5 %", "−2,0 jours"."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from mediator_plugin.core.calendar import PARIS
-from mediator_plugin.core.pdf import fr_date, fr_datetime, fr_number, fr_percent
+from mediator_plugin.core.pdf import NBSP, fr_date, fr_datetime, fr_number, fr_percent
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
@@ -83,3 +85,32 @@ def when(iso: str | None) -> str:
 
 def day(iso: str | None) -> str:
     return "—" if not iso else fr_date(date.fromisoformat(iso))
+
+
+def _signed(x: float, decimals: int) -> str:
+    """``x`` in French with its sign: "+3,2", "-1,0", and "0,0" without a sign once rounded to zero."""
+    rounded = Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        return fr_number(0, decimals)
+    return ("+" if rounded > 0 else "") + fr_number(rounded, decimals)
+
+
+def _comparable(cell: dict | None) -> bool:
+    return bool(cell) and not cell.get("suppressed") and cell.get("value") is not None
+
+
+def change(now: dict | None, before: dict | None) -> str:
+    """How a figure moved since the year before: in points for a share ("+3,2 pts"), in per cent for a count
+    ("+12,5 %", or the difference when the year before counted none), in days for a duration ("-2,0 jours");
+    "—" when either figure is missing, not available or withheld."""
+    if not (_comparable(now) and _comparable(before)):
+        return "—"
+    difference = now["value"] - before["value"]
+    if now["numerator"] is None:  # a number of days over some mediations
+        return ngettext("%(days)s day", "%(days)s days", int(abs(round(difference, 1))), days=_signed(difference, 1))
+    if now["denominator"] is None:  # a count
+        if not before["value"]:
+            return _signed(difference, 0)
+        return _signed(difference / before["value"] * 100, 1) + NBSP + "%"
+    points = difference * 100
+    return ngettext("%(points)s pt", "%(points)s pts", int(abs(round(points, 1))), points=_signed(points, 1))

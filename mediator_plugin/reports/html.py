@@ -10,15 +10,17 @@ from pathlib import Path
 from flask import render_template
 
 from mediator_plugin.reports import charts
-from mediator_plugin.reports.blocks import Chart, Contents, Cover, Heading, Tiles
+from mediator_plugin.reports.blocks import Chart, Contents, Cover, Heading, Listing, Prose, Tiles
 from mediator_plugin.reports.editions import blocks, metadata
+from mediator_plugin.reports.markdown import runs_html
 
 TEMPLATE = "mediator/report/edition.html"
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "report.css"
 
 
 def _prepared(items: list) -> tuple[list, list]:
-    """The blocks with an anchor for each heading and SVG for each chart; and the table of contents."""
+    """The blocks with an anchor for each heading, SVG for each chart and escaped HTML for formatted text;
+    and the table of contents."""
     prepared, contents = [], []
     for n, block in enumerate(items):
         entry = {"kind": type(block).__name__.lower(), "block": block}
@@ -29,6 +31,10 @@ def _prepared(items: list) -> tuple[list, list]:
             entry["svg"] = charts.svg(block.drawing, key=f"c{n}", title=block.title)
         elif isinstance(block, Tiles):
             entry["tiles"] = block.tiles
+        elif isinstance(block, Prose):
+            entry["html"] = runs_html(block.runs)
+        elif isinstance(block, Listing):
+            entry["items"] = [runs_html(runs) for runs in block.items]
         prepared.append(entry)
     return prepared, contents
 

@@ -7,6 +7,9 @@ headline figures of the year are totals and stay. :func:`public_view` returns th
 cells emptied, so the public edition's code never holds the small numbers. Its recommendations keep
 the text, the status and the public explanation, without owners, due dates or action plans
 (R-RECO-3). The comex edition prints the real numbers.
+
+The year before that a report compares with (``figures["previous"]``) is read the same way: its totals
+stay, its breakdown cells under the threshold are withheld, so a comparison never reveals a small cell.
 """
 
 from __future__ import annotations
@@ -47,6 +50,12 @@ def _breakdowns(f: dict) -> list:
             f.get("domains", {}).get("rows", [])]
 
 
+def _previous_breakdowns(previous: dict) -> list:
+    whole = previous["table_a"]
+    return [whole["refusals"]["by_ground"], whole["interruptions"]["by_cause"],
+            whole["implementation"]["by_status"], whole["results"]["by_outcome"], previous["categories"]]
+
+
 def public_view(figures: dict) -> dict:
     """A copy of ``figures`` fit for publication: small cells suppressed, no internal owners."""
     f = copy.deepcopy(figures)
@@ -61,6 +70,10 @@ def public_view(figures: dict) -> dict:
     for split in SPLITS:
         for cell in _cells(f["table_a"][split]):
             if is_small(cell["numerator"], k) or is_small(cell["denominator"], k):
+                _suppress(cell)
+    if f.get("previous"):
+        for cell in _cells(_previous_breakdowns(f["previous"])):
+            if is_small(cell["numerator"], k):
                 _suppress(cell)
     f["per_month"] = [None if is_small(n, k) else n for n in f["per_month"]]
     f["recommendations"] = {part: [{key: r[key] for key in PUBLIC_RECOMMENDATION_FIELDS} for r in entries]

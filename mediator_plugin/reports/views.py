@@ -1,5 +1,6 @@
-"""The annual reports in the console — their versions, both editions in PDF and HTML, publication by the
-mediator — and the aggregate dashboard, for the mediator's team and the executives."""
+"""The annual reports in the console — their versions, both editions in PDF and HTML, the mediator's foreword
+and chapter comments, publication by the mediator — and the aggregate dashboard, for the mediator's team and
+the executives."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from mediator_plugin.core.transactions import run_step
 from mediator_plugin.public.r614 import missing_r614_items
 from mediator_plugin.reports import dashboard as dashboard_figures
 from mediator_plugin.reports import publication, snapshots
+from mediator_plugin.reports import texts as report_texts
 from mediator_plugin.reports.dashboard_panels import build as build_panels
 from mediator_plugin.reports.editions import EDITIONS
 
@@ -30,8 +32,9 @@ def index():
 
 @requires(Permission.REPORT_PUBLISH)
 def publish(year: int):
-    """Publish the report of a finished ``year`` as its next version (a correction needs its reason)."""
-    if not 2000 <= year < paris_date(utcnow()).year:
+    """Publish the report of a finished ``year`` as its next version (a correction needs its reason); the
+    service refuses a year not over or without requests, and the page says why."""
+    if not 2000 <= year <= 2100:
         abort(404)
     reason = forms.text("reason")
     try:
@@ -42,6 +45,25 @@ def publish(year: int):
     flash(_("The report of %(year)s is published as version %(version)s.", year=year, version=snapshot.version),
           "success")
     return redirect(url_for("mediator.reports.index", _anchor=f"y{year}"), code=303)
+
+
+@requires(Permission.REPORT_PUBLISH)
+def texts(year: int):
+    """The mediator's foreword and chapter comments of ``year``'s report: the form (GET), saved (POST)."""
+    if not 2000 <= year <= 2100:
+        abort(404)
+    if request.method == "GET":
+        return _texts_page(year)
+    try:
+        run_step(lambda: report_texts.save_texts(
+            year, current_identity(), foreword=forms.text("foreword"), version=forms.integer("version"),
+            comments={code: forms.text(f"comment_{code}") for code in report_texts.CHAPTERS}))
+    except MediationError as exc:
+        db.session.rollback()
+        return _texts_page(year, error=exc)
+    flash(_("The texts of the report of %(year)s are saved. They are printed in its editions and frozen with the "
+            "figures when you publish.", year=year), "success")
+    return redirect(url_for("mediator.reports.texts", year=year), code=303)
 
 
 @requires(Permission.REPORT_READ)
@@ -87,6 +109,21 @@ def _exported_report(year: int, fmt: str) -> tuple[dict, str]:
                  detail={"format": fmt, "version": report["version"]})
     db.session.commit()
     return report, edition
+
+
+def _texts_page(year: int, *, error: MediationError | None = None):
+    saved = report_texts.texts_of(year)
+    if error:  # what she typed comes back, with the message next to the field
+        form = {"foreword": request.form.get("foreword", ""), "version": request.form.get("version", "0"),
+                **{code: request.form.get(f"comment_{code}", "") for code in report_texts.CHAPTERS}}
+    else:
+        form = {"foreword": saved.foreword if saved else "", "version": str(saved.version if saved else 0),
+                **{code: (saved.comments or {}).get(code, "") if saved else "" for code in report_texts.CHAPTERS}}
+    return render_template(
+        "reports/texts.html", year=year, form=form, saved=saved, latest=snapshots.latest(year),
+        chapters=report_texts.chapter_labels(), foreword_max=report_texts.FOREWORD_MAX,
+        comment_max=report_texts.COMMENT_MAX, error=error.message if error else None,
+        error_field=error.field if error else None), error.status if error else 200
 
 
 def _index_page(*, error: MediationError | None = None, error_year: int | None = None, reason: str = ""):

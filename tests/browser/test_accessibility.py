@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from freezegun import freeze_time
 
 from mediator_plugin.cases import documents, experts, instruction, sharing
 from mediator_plugin.cases.models import ObservationRequest
@@ -29,7 +30,8 @@ def _login(page, base, sub):
 @pytest.fixture
 def files(app, people):
     """An admitted file with a request to billing, documents shared, kept back and not yet decided, an expert
-    request, a file just received, and last year's report published."""
+    request, a file just received, and last year's report published (only a year that is over and holds a
+    request is: one file was received last November)."""
     admitted = admitted_case(people.gestionnaire)
     instruction.request_observations(admitted, people.gestionnaire, department="billing", question="Observations ?")
     shared, kept, _new = (documents.add_upload(admitted, filename=name, content=b"Piece.\n" + name.encode(),
@@ -41,7 +43,10 @@ def files(app, people):
     experts.request_expert(admitted, people.gestionnaire, requested_by="both", expert="Expert en compteurs",
                            cost_bearer="shared")
     received = new_case(people.gestionnaire)
-    publication.publish(paris_date(utcnow()).year - 1, published_by="mediatrice")
+    last_year = paris_date(utcnow()).year - 1
+    with freeze_time(f"{last_year}-11-15 10:00:00"):
+        new_case(people.gestionnaire)
+    publication.publish(last_year, published_by="mediatrice")
     db.session.commit()
     request_id = db.session.execute(sa.select(ObservationRequest.id)).scalar_one()
     return {"admitted": admitted.reference, "received": received.reference, "request_id": request_id}
@@ -59,6 +64,7 @@ def _screens(files):
         ("facturation", "/correspondant/"), ("facturation", f"/correspondant/demandes/{files['request_id']}"),
         ("mediatrice", "/console/recommandations/"), ("mediatrice", "/console/recommandations/nouvelle"),
         ("comex", "/console/pilotage/"), ("comex", "/console/rapports/"), ("mediatrice", "/console/rapports/"),
+        ("mediatrice", f"/console/rapports/{paris_date(utcnow()).year - 1}/textes"),
         ("agent-sav", "/console/"),
     ]
 

@@ -4,6 +4,7 @@ and publication refused from the console and the command line while an R614-1 it
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 
 import pytest
@@ -54,7 +55,10 @@ def test_mediator_publishes_then_corrects_with_a_reason(app, known_year, login):
     assert "Publier le rapport de 2025" in page and "Non publié" in page
     this_year = paris_date(utcnow()).year
     assert f"pourra être publié à partir du 1er janvier {this_year + 1}" in page
-    assert _publish(claire, this_year).status_code == 404  # a year not over is not published
+    refused = _publish(claire, this_year)  # a year not over is not published: the page says why
+    assert refused.status_code == 409
+    assert "n'est pas terminée (heure de Paris)" in html.unescape(refused.get_data(as_text=True))
+    assert _versions(this_year) == []
 
     first = _publish(claire, 2025)
     assert first.status_code == 303 and first.headers["Location"].endswith("/console/rapports/#y2025")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from freezegun import freeze_time
 
 from mediator_plugin.core.db import db
 from mediator_plugin.examples import services
@@ -17,19 +18,22 @@ from tests.examples.conftest import build_closed_case
 from tests.reports.conftest import pdf_text
 
 TITLE = "Un double prélèvement et ses frais bancaires"
+# The file closes in June 2026; its report can be published once 2026 is over in Paris.
+CLOSED_AT, NEXT_YEAR = "2026-06-15 10:00:00", "2027-01-05 09:00:00"
 LESSON = "Un doublon de prélèvement se rembourse avec ses frais."
 
 
 @pytest.fixture
 def approved(app, people):
     """An example written from a closed file, reviewed and approved by the mediator; its year is the file's."""
-    case = build_closed_case(people)
-    example = services.create_from_case(case, people.gestionnaire)
-    services.save_draft(example, people.gestionnaire, texts={"title": TITLE, "lesson": LESSON},
-                        subcategory=example.subcategory, checklist=dict.fromkeys(CHECKLIST, True))
-    services.submit(example, people.gestionnaire)
-    services.approve(example, people.mediatrice)
-    db.session.commit()
+    with freeze_time(CLOSED_AT):
+        case = build_closed_case(people)
+        example = services.create_from_case(case, people.gestionnaire)
+        services.save_draft(example, people.gestionnaire, texts={"title": TITLE, "lesson": LESSON},
+                            subcategory=example.subcategory, checklist=dict.fromkeys(CHECKLIST, True))
+        services.submit(example, people.gestionnaire)
+        services.approve(example, people.mediatrice)
+        db.session.commit()
     return example, case
 
 
@@ -42,8 +46,9 @@ def test_published_report_keeps_an_example_withdrawn_later(app, people, approved
     draft = pdf_text(render_edition(publication.current_report(year), "comex"))
     assert "Provisoire" in draft and "Cas concrets" in draft and TITLE in draft
 
-    snapshot = publication.publish(year, published_by="mediatrice")
-    db.session.commit()
+    with freeze_time(NEXT_YEAR):
+        snapshot = publication.publish(year, published_by="mediatrice")
+        db.session.commit()
     frozen = json.dumps(snapshot.figures["examples"], ensure_ascii=False)
     assert TITLE in frozen and case.reference not in frozen
     text = pdf_text(render_edition(snapshot.as_report(), "public"))
@@ -63,8 +68,9 @@ def test_published_report_keeps_an_example_withdrawn_later(app, people, approved
     assert TITLE not in pdf_text(render_edition(live, "public")) and "Cas concrets" not in render_html(live, "public")
 
     # The withdrawal changed the data hash: only a correction, with its reason, takes the example out.
-    corrected = publication.publish(year, published_by="mediatrice", reason="Exemple retiré")
-    db.session.commit()
+    with freeze_time(NEXT_YEAR):
+        corrected = publication.publish(year, published_by="mediatrice", reason="Exemple retiré")
+        db.session.commit()
     assert corrected.version == 2 and corrected.figures["examples"] == []
     assert TITLE not in pdf_text(render_edition(corrected.as_report(), "public"))
 

@@ -14,20 +14,23 @@ import sqlalchemy as sa
 
 from mediator_plugin import __version__, state
 from mediator_plugin.cases import deadlines
+from mediator_plugin.cases.models import Case
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.geography import region_names
 from mediator_plugin.reports.definitions import definitions
 from mediator_plugin.reports.figures import durations as duration_figures
 from mediator_plugin.reports.figures.base import (
+    SPLITS,
     Scope,
     by_split,
     count,
     is_postgresql,
+    rows,
     total,
     year_bounds,
 )
 from mediator_plugin.reports.figures.breakdowns import categories, channels, cross_border, departments
-from mediator_plugin.reports.figures.funnel import funnel, per_month, received, refusals, saisines
+from mediator_plugin.reports.figures.funnel import RECEIVED_KEYS, funnel, per_month, received, refusals, saisines
 from mediator_plugin.reports.figures.independence import accesses, reminders
 from mediator_plugin.reports.figures.origins import domains, origin_groups, regions
 from mediator_plugin.reports.figures.outcomes import (
@@ -40,12 +43,18 @@ from mediator_plugin.reports.figures.outcomes import (
 from mediator_plugin.reports.figures.recommendations import recommendations
 from mediator_plugin.reports.labels import labels
 
-__all__ = ["compute", "year_bounds"]
+__all__ = ["compute", "headline", "year_bounds"]
+
+# What the year before is compared on needs neither the sub-categories, the channels nor the departments:
+# grouping its files by the first seven keys only (a prefix of the index, so SQLite still counts as it reads
+# the range) makes a few dozen groups instead of thousands, which PostgreSQL's hash aggregate feels.
+HEADLINE_KEYS = RECEIVED_KEYS[:7]
 
 
-def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_groups: list) -> dict:
-    """The items of Table A (R614-2) that are figures, for "all", "domestic" and "cross_border" files,
-    from the groups of the three passes."""
+def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_groups: list,
+            splits: tuple[str, ...] = SPLITS) -> dict:
+    """The items of Table A (R614-2) that are figures, for each of ``splits`` ("all", "domestic" and
+    "cross_border" files), from the groups of the three passes."""
     charter = state().charter
     limit_days = deadlines.outcome_days()
     medians = duration_figures.medians(scope, closed_groups)
@@ -58,7 +67,7 @@ def table_a(scope: Scope, received_groups: list, ended_groups: list, closed_grou
         "implementation": implementation(ended_[split]),
         "cross_border": cross_border(received_[split]),
         "results": results(ended_[split], charter.rules["outcomes"]),
-    } for split in received_}
+    } for split in splits}
 
 
 def compute(year: int) -> dict:
@@ -100,4 +109,28 @@ def compute(year: int) -> dict:
                 "networks")}, "website": settings["base_url"]},
             "charter_text": charter.text,
         },
+    }
+
+
+def headline(year: int) -> dict:
+    """The figures of ``year`` that the next year's report compares itself with (see
+    :mod:`mediator_plugin.reports.comparison`): Table A over all files, the admitted files, the categories
+    and the parties' answers, equal to those :func:`compute` gives. The same three grouped passes, the files
+    received grouped by :data:`HEADLINE_KEYS` only, and nothing no comparison prints (months, reminders,
+    accesses, trend, recommendations)."""
+    charter, settings = state().charter, state().settings
+    scope = Scope(year, tuple(charter.scope["statutory_party_types"]))
+    if is_postgresql():
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))  # as in compute()
+    every_party = rows(sa.select(*HEADLINE_KEYS, sa.null().label("subcategory"), sa.func.count().label("n"))
+                       .where(Case.received_year == year).group_by(*HEADLINE_KEYS))
+    ended_groups, closed_groups = ended(scope), duration_figures.closed(scope)
+    received_groups = saisines(scope, every_party)
+    return {
+        "year": year,
+        "min_cell": settings["report_min_cell"],
+        "funnel": funnel(scope, every_party),
+        "table_a": table_a(scope, received_groups, ended_groups, closed_groups, ("all",)),
+        "categories": categories(received_groups, charter.rules["categories"]),
+        "answers": answers_by_department(ended_groups),
     }
