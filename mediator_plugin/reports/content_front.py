@@ -1,6 +1,6 @@
 """The chapters around the figures: cover, contents, the mediator's letter (with her own foreword), key figures
-(one tile for each item of article R614-2, with the year before), recommendations, method and provenance,
-annexes (with the charter, formatted)."""
+(one tile for each item of article R614-2, with the year before), recommendations and tips for consumers,
+method and provenance, annexes (with the charter, formatted)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from mediator_plugin.core.pdf import CREATOR, fr_date, fr_number
 from mediator_plugin.reports import formatting as fmt
-from mediator_plugin.reports.blocks import Contents, Cover, Edition, Grid, Heading, Text, Tiles
+from mediator_plugin.reports.blocks import Contents, Cover, Edition, Grid, Heading, Listing, Run, Text, Tiles
 from mediator_plugin.reports.comparison import category_before, previous_of
 from mediator_plugin.reports.content_legal import comparison_note
 from mediator_plugin.reports.markdown import charter_blocks
@@ -173,6 +173,18 @@ def recommendations(e: Edition) -> list:
     else:
         story.append(Text(_("No earlier recommendation was still open at the start of the year.")))
     return story
+
+
+def consumer_tips(e: Edition) -> list:
+    """The mediator's practical tips for consumers, a list apart from the recommendations to the company
+    (R-RECO-4); nothing when she wrote none."""
+    tips = (e.figures.get("texts") or {}).get("tips", [])
+    if not tips:
+        return []
+    return [Heading(_("Practical tips for consumers"), 1),
+            Text(_("Drawn from the disputes of the year, these tips help consumers avoid them or settle them "
+                   "with the company's customer service.")),
+            Listing(tuple((Run(tip),) for tip in tips))]
 
 
 def method(e: Edition) -> list:

@@ -3,8 +3,8 @@
 The comex edition carries every number, the owners and due dates of the recommendations; the public
 edition reads the suppressed view of the same figures (:func:`~mediator_plugin.reports.suppression.public_view`)
 and adds the charter; both print the anonymised case examples the report carries, and the mediator's
-foreword and chapter comments (:mod:`mediator_plugin.reports.texts`). Both are the same list of blocks,
-rendered to PDF or HTML.
+foreword, chapter comments and tips for consumers (:mod:`mediator_plugin.reports.texts`). Both are the same
+list of blocks, rendered to PDF or HTML.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def blocks(report: dict, name: str) -> list:
     return [*front.front(e), *front.letter(e), *front.key_figures(e), *chapter("statutory", table_a(e)),
             *chapter("activity", [*activity.activity(e), *origins(e)]), *chapter("results", activity.results(e)),
             *chapter("departments", [*activity.departments(e), *activity.independence(e), *activity.trend(e)]),
-            *chapter("recommendations", front.recommendations(e)), *chapter("examples", examples(e)),
+            *chapter("recommendations", [*front.recommendations(e), *front.consumer_tips(e)]),
+            *chapter("examples", examples(e)),
             *front.method(e), *front.annexes(e)]
 
 

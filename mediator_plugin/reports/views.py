@@ -49,7 +49,8 @@ def publish(year: int):
 
 @requires(Permission.REPORT_PUBLISH)
 def texts(year: int):
-    """The mediator's foreword and chapter comments of ``year``'s report: the form (GET), saved (POST)."""
+    """The mediator's foreword, chapter comments and tips for consumers of ``year``'s report: the form (GET),
+    saved (POST)."""
     if not 2000 <= year <= 2100:
         abort(404)
     if request.method == "GET":
@@ -57,7 +58,8 @@ def texts(year: int):
     try:
         run_step(lambda: report_texts.save_texts(
             year, current_identity(), foreword=forms.text("foreword"), version=forms.integer("version"),
-            comments={code: forms.text(f"comment_{code}") for code in report_texts.CHAPTERS}))
+            comments={code: forms.text(f"comment_{code}") for code in report_texts.CHAPTERS},
+            consumer_tips=forms.text("consumer_tips")))
     except MediationError as exc:
         db.session.rollback()
         return _texts_page(year, error=exc)
@@ -115,14 +117,17 @@ def _texts_page(year: int, *, error: MediationError | None = None):
     saved = report_texts.texts_of(year)
     if error:  # what she typed comes back, with the message next to the field
         form = {"foreword": request.form.get("foreword", ""), "version": request.form.get("version", "0"),
+                "consumer_tips": request.form.get("consumer_tips", ""),
                 **{code: request.form.get(f"comment_{code}", "") for code in report_texts.CHAPTERS}}
     else:
         form = {"foreword": saved.foreword if saved else "", "version": str(saved.version if saved else 0),
+                "consumer_tips": saved.consumer_tips if saved else "",
                 **{code: (saved.comments or {}).get(code, "") if saved else "" for code in report_texts.CHAPTERS}}
     return render_template(
         "reports/texts.html", year=year, form=form, saved=saved, latest=snapshots.latest(year),
         chapters=report_texts.chapter_labels(), foreword_max=report_texts.FOREWORD_MAX,
-        comment_max=report_texts.COMMENT_MAX, error=error.message if error else None,
+        comment_max=report_texts.COMMENT_MAX, tip_max=report_texts.TIP_MAX, tips_max=report_texts.TIPS_MAX,
+        error=error.message if error else None,
         error_field=error.field if error else None), error.status if error else 200
 
 

@@ -1,5 +1,5 @@
 """The demo's published year: anonymised case examples and the mediator's texts, so that the report the demo
-publishes for last year has a "Cas concrets" chapter, a foreword and comments (issue 13).
+publishes for last year has a "Cas concrets" chapter, a foreword, comments and tips for consumers (issue 13).
 
 Everything goes through the services the team uses: a redacted copy of a closed file of that year, its seven
 fields written by hand without any personal data (the residual check finds nothing), submitted by the case
@@ -82,6 +82,9 @@ COMMENTS = {
                  "d'une réclamation écrite au service client.",
     "examples": "Ces trois cas illustrent les situations les plus fréquentes de l'année.",
 }
+TIPS = ("Avant de saisir la médiatrice, adressez une réclamation écrite au service client et gardez-en une copie.\n"
+        "Relevez vos index de compteur à la date d'un déménagement et photographiez le compteur.\n"
+        "Pour résilier, utilisez le formulaire de votre espace client : la date de la demande y est enregistrée.")
 
 
 def prepare_published_year(year: int) -> int:
@@ -100,7 +103,7 @@ def prepare_published_year(year: int) -> int:
         examples.approve(example, MEDIATOR)
         approved += 1
     if texts.texts_of(year) is None:
-        texts.save_texts(year, MEDIATOR, foreword=FOREWORD, comments=COMMENTS, version=0)
+        texts.save_texts(year, MEDIATOR, foreword=FOREWORD, comments=COMMENTS, version=0, consumer_tips=TIPS)
     return approved
 
 

@@ -1,4 +1,4 @@
-"""The mediator's foreword and chapter comments of each year's annual report (issue 13).
+"""The mediator's foreword, chapter comments and tips for consumers of each year's annual report (issue 13).
 
 Revision ID: 0015
 Revises: 0014
@@ -21,6 +21,7 @@ def upgrade():
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('foreword', sa.Text(), nullable=False),
     sa.Column('comments', sa.JSON(), nullable=False),
+    sa.Column('consumer_tips', sa.Text(), nullable=False),
     sa.Column('updated_by', sa.String(length=200), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),

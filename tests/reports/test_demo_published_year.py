@@ -23,7 +23,8 @@ NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 @pytest.mark.requirement("R-CASE-1", "R-CASE-2", "R-REPORT-4")
 def test_demo_publishes_last_year_once_with_case_examples(app):
     """Does the demo's seeding publish 2025 as version 1 with its approved examples, printed in the public PDF
-    and HTML under "Cas concrets" with the mediator's foreword, and does a second start publish nothing more?"""
+    and HTML under "Cas concrets" with the mediator's foreword and tips for consumers, and does a second start
+    publish nothing more?"""
     seed_demo_data(400, now=NOW)
     snapshot = snapshots.latest(2025)
     assert snapshot is not None and snapshot.version == 1 and snapshot.published_by == "mediatrice"
@@ -35,6 +36,7 @@ def test_demo_publishes_last_year_once_with_case_examples(app):
         assert title in chapter, title
     assert "Enseignement :" in chapter and "Année : 2025" in chapter
     assert "Cette année encore, la plupart des litiges portent sur la facturation" in text
+    assert "Conseils pratiques aux consommateurs" in text and len(snapshot.figures["texts"]["tips"]) == 3
     page = render_html(snapshot.as_report(), "public")
     assert "Cas concrets" in page and all(title in page for title in titles)
 

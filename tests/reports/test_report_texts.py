@@ -58,7 +58,7 @@ def test_mediator_writes_texts_printed_in_both_editions(app, known_year, login):
                           "Chiffres clés")
         assert "Une année de transition pour la médiation." in letter
         assert "Merci aux équipes <b>&</b> aux consommateurs." in letter
-        results = _chapter(text, "Les résultats", "Issue des médiations closes")
+        results = _chapter(text, "Les résultats", "Issue des médiations terminées")
         assert f"Le commentaire du médiateur {RESULTS}" in results
         assert text.count("Le commentaire du médiateur") == 1  # no placeholder for the empty chapters
         page = render_html(report, edition)
@@ -102,7 +102,7 @@ def test_texts_are_frozen_with_the_figures(app, known_year, people):
     texts.save_texts(2025, people.mediatrice, foreword="Premier avant-propos.", comments={}, version=0)
     first = publication.publish(2025, published_by="mediatrice")
     db.session.commit()
-    assert first.figures["texts"] == {"foreword": "Premier avant-propos.", "comments": {}}
+    assert first.figures["texts"] == {"foreword": "Premier avant-propos.", "comments": {}, "tips": []}
     before = render_edition(first.as_report(), "public")
     texts.save_texts(2025, people.mediatrice, foreword="Second avant-propos.",
                      comments={"examples": "Aucun cas cette année."}, version=texts.texts_of(2025).version)
@@ -115,3 +115,37 @@ def test_texts_are_frozen_with_the_figures(app, known_year, people):
     assert second.data_sha256 != first.data_sha256
     assert second.figures["texts"]["foreword"] == "Second avant-propos."
     assert "Second avant-propos." in pdf_text(render_edition(second.as_report(), "comex"))
+
+
+TIPS = "- Gardez une copie écrite de votre réclamation <datée>.\r\n\r\n• Relevez votre compteur & photographiez-le."
+
+
+@pytest.mark.requirement("R-RECO-4", "R-REPORT-5")
+def test_tips_for_consumers_are_a_list_of_their_own(app, known_year, login):
+    """Do the mediator's tips for consumers print as a separate list after the recommendations, one item per
+    line (bullets and blank lines dropped, escaped), in both editions and formats, frozen at publication; is
+    a list too long refused with 422, storing nothing; and does a report without tips print no such heading?"""
+    assert "Conseils pratiques aux consommateurs" not in pdf_text(
+        render_edition(publication.current_report(2025), "public"))
+    claire = _client(app, login, "mediatrice")
+    too_many = _save(claire, consumer_tips="\n".join(f"Conseil {n}" for n in range(texts.TIPS_MAX + 1)))
+    assert too_many.status_code == 422
+    assert f"le rapport en compte {texts.TIPS_MAX} au plus" in html.unescape(too_many.get_data(as_text=True))
+    assert texts.texts_of(2025) is None
+    assert _save(claire, consumer_tips=TIPS).status_code == 303
+    assert texts.texts_of(2025).consumer_tips == ("Gardez une copie écrite de votre réclamation <datée>.\n"
+                                                  "Relevez votre compteur & photographiez-le.")
+    published = publication.publish(2025, published_by="mediatrice")
+    db.session.commit()
+    assert published.figures["texts"]["tips"] == ["Gardez une copie écrite de votre réclamation <datée>.",
+                                                 "Relevez votre compteur & photographiez-le."]
+    for edition in ("public", "comex"):
+        text = pdf_text(render_edition(published.as_report(), edition))
+        tips = _chapter(text, "Conseils pratiques aux consommateurs", "Cas concrets")
+        assert "• Gardez une copie écrite de votre réclamation <datée>." in tips
+        assert "• Relevez votre compteur & photographiez-le." in tips
+        recommendations = _chapter(text, "Suivi des recommandations antérieures", "Conseils pratiques")
+        assert "Gardez une copie" not in recommendations  # apart from the recommendations to the company
+        page = render_html(published.as_report(), edition)
+        assert "<li>Gardez une copie écrite de votre réclamation &lt;datée&gt;.</li>" in re.sub(r"\s*<(/?)li>\s*",
+                                                                                              r"<\1li>", page)
