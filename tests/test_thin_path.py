@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
+from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS
 from tests.support.helpdesk import ticket_state, zendesk_with_request
 from tests.support.servers import serve
@@ -72,7 +72,7 @@ def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_p
         assert signed.status_code == 200 and reference in signed.url
 
         lisa.get(f"/console/dossiers/{reference}")
-        today = date.today().isoformat()
+        today = paris_today().isoformat()
         for party in ("consumer", "company"):
             answered = lisa.post(f"/console/dossiers/{reference}/actions/record_answer",
                                  {"party": party, "answer": "accepted", "answered_on": today, "channel": "email"})
@@ -84,7 +84,7 @@ def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_p
         assert agent.get(f"/console/dossiers/{reference}").status_code == 403
         assert agent.get("/console/arrivees/").status_code == 403
 
-        report = claire.get(f"/console/rapports/{date.today().year}.pdf?edition=public")
+        report = claire.get(f"/console/rapports/{paris_today().year}.pdf?edition=public")
         assert report.status_code == 200 and report.headers["Content-Type"] == "application/pdf"
 
     output = _cli(app, "jobs")
@@ -99,6 +99,6 @@ def test_closed_ticket_to_closed_file_and_report(make_app, helpdesk, smtp, tmp_p
     assert "jeanne.dupont@example.org" in recipients
 
     out = tmp_path / "rapport.pdf"
-    _cli(app, "report", "--year", str(date.today().year), "--edition", "public", "--out", str(out))
+    _cli(app, "report", "--year", str(paris_today().year), "--edition", "public", "--out", str(out))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert "Rapport annuel" in text and "saisine" in text.lower()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
+from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS
 from tests.support.helpdesk import ticket_state, zendesk_with_request
 from tests.support.servers import serve
@@ -96,7 +96,7 @@ def test_journey_from_intake_to_closure(make_app, new_page):
             assert reference in claire.url
 
             lisa.goto(f"{base}/console/dossiers/{reference}")
-            today = date.today().isoformat()
+            today = paris_today().isoformat()
             for party in ("consumer", "company"):
                 _act(lisa, "record_answer", {"select[name=party]": party, "select[name=answer]": "accepted",
                                              "input[name=answered_on]": today})

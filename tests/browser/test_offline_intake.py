@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from tests.support.clock import paris_today
 from tests.support.offline import LETTER, SCAN
 from tests.support.servers import serve
 
@@ -24,7 +25,7 @@ def _login(page, base, sub):
 def test_letter_registered_and_opened_in_the_browser(app, new_page, tmp_path):
     """From the intake queue's button to the file: the form works without JavaScript, the scan is uploaded, the
     card shows the refusal deadline from the stamp, and the file keeps the channel and the scan."""
-    stamped = date.today() - timedelta(days=3)
+    stamped = paris_today() - timedelta(days=3)
     scan = tmp_path / "lettre-lefevre.pdf"
     scan.write_bytes(SCAN)
     with serve(app) as base:

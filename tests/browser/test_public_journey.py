@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.browser.conftest import LOOPBACK
+from tests.support.clock import paris_today
 from tests.support.servers import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
@@ -52,7 +53,7 @@ def test_file_online_track_and_see_it_in_the_queue(app, browser, new_page):
             jeanne.get_by_label("Votre adresse de courriel").fill("jeanne.dupont@example.org")
             jeanne.get_by_label("Votre adresse postale").fill("3 rue des Lilas\n33000 Bordeaux")
             jeanne.get_by_label("Date de votre première réclamation écrite à la société (si vous en avez fait "
-                                "une)").fill((date.today() - timedelta(days=40)).isoformat())
+                                "une)").fill((paris_today() - timedelta(days=40)).isoformat())
             jeanne.get_by_label("Ce qui s'est passé").fill("On m'a prélevé deux fois la facture de mars.")
             jeanne.get_by_label("Ce que vous demandez").fill("Le remboursement du second prélèvement.")
             jeanne.set_input_files("input[name=attachments]", files=[

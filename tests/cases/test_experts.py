@@ -15,6 +15,7 @@ from mediator_plugin.cases import experts
 from mediator_plugin.cases.models import Document, ExpertRequest
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MissingField
+from tests.support.clock import paris_today
 from tests.support.factories import admitted_case, new_case
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -103,7 +104,7 @@ def test_bad_expert_requests_are_refused_in_french_and_store_nothing(app, people
     expected before it was asked for: a 422 each with its reason; and no request before the file is admitted."""
     case = admitted_case(people.gestionnaire)
     handler = client_for("gestionnaire")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (paris_today() + timedelta(days=1)).isoformat()
     good = {"requested_by": "consumer", "expert": "Expert automobile", "cost_bearer": "requesting_party"}
     for change, message in (
             ({"expert": " "}, "Nommez l'expert, ou le domaine d'expertise."),

@@ -3,8 +3,6 @@ history, outbox, SMTP — says they were sent; the company's copy still leaves b
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 
@@ -14,6 +12,7 @@ from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.outbox import OutboxKind, OutboxMessage
 from mediator_plugin.intake.services import open_case
 from mediator_plugin.proposals import services as proposals
+from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS
 from tests.support.letters import letter_text
 from tests.support.offline import csrf_of, page_text, registered
@@ -23,7 +22,7 @@ SEIZURE = "Notification de la saisine du médiateur"
 
 
 def _file_without_email(actor):
-    case = open_case(registered(actor, received_on=date.today()), actor)
+    case = open_case(registered(actor, received_on=paris_today()), actor)
     db.session.commit()
     return case
 
@@ -93,7 +92,7 @@ def test_proposal_to_a_consumer_without_email_is_signed_and_left_for_the_post(ap
 @pytest.mark.requirement("R-INFO-1")
 def test_both_parties_with_email_are_told_the_letters_are_on_their_way(app, people, client_for):
     """With an e-mail address on both sides nothing changes: one mail each, and the page says so."""
-    case = open_case(registered(people.gestionnaire, received_on=date.today(), email="marcel@example.net"),
+    case = open_case(registered(people.gestionnaire, received_on=paris_today(), email="marcel@example.net"),
                      people.gestionnaire)
     admissibility.mark_complete(case, people.gestionnaire)
     instruction.declare_interests(case, people.gestionnaire, has_conflict=False)

@@ -20,6 +20,7 @@ from mediator_plugin.proposals import services as proposals
 from mediator_plugin.proposals.models import PartyAnswer, Proposal
 from mediator_plugin.proposals.queries import current_proposal
 from mediator_plugin.reports.figures import compute
+from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS, admitted_case, new_case
 from tests.support.letters import letter_text, letters
 
@@ -69,7 +70,7 @@ def test_company_refusal_needs_a_category_and_reasons_of_substance(app, people):
                              ("CONTRACT_APPLIED", "Refus, conforme au contrat.")):
         with pytest.raises(MissingField):
             proposals.record_answer(case, people.gestionnaire, party="company", answer="refused",
-                                    answered_on=date.today(), channel="email", reason_category=category,
+                                    answered_on=paris_today(), channel="email", reason_category=category,
                                     reason=reason)
         db.session.rollback()
     assert db.session.execute(sa.select(sa.func.count()).select_from(PartyAnswer)).scalar() == 0

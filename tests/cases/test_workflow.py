@@ -17,6 +17,7 @@ from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, Missi
 from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.proposals import services as proposals
 from mediator_plugin.proposals.models import Proposal
+from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS, admitted_case, new_case
 
 
@@ -42,7 +43,7 @@ def test_whole_path_to_closure(app, people):
     proposals.sign_proposal(case, mediator, outcome="FULLY_FAVOURABLE_CONSUMER")
     db.session.commit()
     assert case.state == State.PROPOSAL_ISSUED
-    today = date.today()
+    today = paris_today()
     proposals.record_answer(case, handler, party="consumer", answer="accepted", answered_on=today, channel="email")
     db.session.commit()
     assert case.state == State.AWAITING_RESPONSES

@@ -17,6 +17,7 @@ from mediator_plugin.core.db import db
 from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.intake.models import IntakeItem, OnlineFiling
 from tests.public.conftest import FORM, PDF, csrf_token, post_filing
+from tests.support.clock import paris_today
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -25,7 +26,7 @@ UPLOAD_MAX = 4096
 
 hostile_text = st.text(max_size=300) | st.sampled_from(
     ["", " ", "\x00", "a\x00b", "\u202e", "<script>alert(1)</script>", "' OR 1=1 --", "x" * 12_000, "é" * 600])
-dates = st.dates(min_value=date(1900, 1, 1), max_value=date.today() + timedelta(days=30)).map(date.isoformat) | \
+dates = st.dates(min_value=date(1900, 1, 1), max_value=paris_today() + timedelta(days=30)).map(date.isoformat) | \
     st.text(max_size=12)
 filenames = st.text(max_size=80) | st.sampled_from(
     ["../../etc/passwd", "..\\..\\boot.ini", "a\x00.pdf", "facture.pdf", "", ".", "\u202efdp.exe", "x" * 400])
@@ -41,7 +42,7 @@ attachments = st.just([]) | st.lists(st.tuples(filenames, st.just(PDF), content_
 @st.composite
 def filings(draw) -> dict:
     """A valid filing with up to three fields replaced by hostile values, sometimes one field left out."""
-    fields = {**FORM, "first_complaint_on": (date.today() - timedelta(days=40)).isoformat()}
+    fields = {**FORM, "first_complaint_on": (paris_today() - timedelta(days=40)).isoformat()}
     names = [*fields, "website", "ticket_number"]
     for name in draw(st.lists(st.sampled_from(names), max_size=3, unique=True)):
         fields[name] = draw(dates if name == "first_complaint_on" else hostile_text)

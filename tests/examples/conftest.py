@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.intake.models import IntakeItem
 from mediator_plugin.intake.services import open_case
 from mediator_plugin.proposals import services as proposals
+from tests.support.clock import paris_today
 
 NAME, EMAIL, PHONE, TICKET = "Jeanne Dupont", "jeanne.dupont@example.org", "06 12 34 56 78", "900000042"
 ADDRESS = "3 rue des Lilas\n33000 Bordeaux"
@@ -64,7 +65,7 @@ def build_closed_case(people):
     proposals.save_proposal(case, handler, **sections(case.reference))
     proposals.sign_proposal(case, mediator, outcome="FULLY_FAVOURABLE_CONSUMER")
     for party in ("consumer", "company"):
-        proposals.record_answer(case, handler, party=party, answer="accepted", answered_on=date.today(),
+        proposals.record_answer(case, handler, party=party, answer="accepted", answered_on=paris_today(),
                                 channel="email")
     closure.close(case, handler)
     db.session.commit()

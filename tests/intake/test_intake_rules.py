@@ -22,6 +22,7 @@ from mediator_plugin.intake.services import open_case
 from mediator_plugin.intake.sync import upsert_snapshot
 from mediator_plugin.reports.figures import compute
 from tests.public.conftest import file_and_read_ack
+from tests.support.clock import paris_today
 from tests.support.factories import new_case
 from tests.support.helpdesk import CREDENTIALS, zendesk_with_request
 
@@ -159,9 +160,9 @@ def test_date_of_seizure_and_end_change_only_through_their_correction(app, peopl
         db.session.flush()
     db.session.rollback()
     with pytest.raises(MissingField):
-        services.correct_receipt_date(case, people.gestionnaire, received_on=date.today(), reason=" ")
+        services.correct_receipt_date(case, people.gestionnaire, received_on=paris_today(), reason=" ")
     db.session.rollback()
-    day = date.today() - timedelta(days=3)
+    day = paris_today() - timedelta(days=3)
     services.correct_receipt_date(case, people.gestionnaire, received_on=day, reason="Cachet de la poste mal lu")
     db.session.commit()
     assert case.received_at.date() == day and case.rejection_due == day + timedelta(days=21)

@@ -16,6 +16,7 @@ from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.intake.models import IntakeItem
+from tests.support.clock import paris_today
 from tests.support.offline import SCAN, csrf_of, page_text, post_registration, registered
 
 
@@ -91,7 +92,7 @@ def test_hostile_upload_refuses_the_whole_registration_and_stores_nothing(app, c
     """A scan and an executable named like a PDF: the registration is refused with the file's name and the
     reason, the form keeps what was typed, and nothing is stored — no request, no reference, no blob."""
     lisa = client_for("gestionnaire")
-    response = post_registration(lisa, received_on=date.today().isoformat(), files=[
+    response = post_registration(lisa, received_on=paris_today().isoformat(), files=[
         ("lettre.pdf", SCAN), ("facture.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")])
     page = page_text(response)
     assert response.status_code == 422

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
 from flask import g
 
 from connectors.base import Comment, TicketSnapshot
+from tests.support.clock import paris_today
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -23,7 +24,7 @@ FORM = {
 
 
 def complaint_day() -> str:
-    return (date.today() - timedelta(days=40)).isoformat()
+    return (paris_today() - timedelta(days=40)).isoformat()
 
 
 def csrf_token(client, path: str = "/saisir") -> str:

@@ -15,6 +15,7 @@ from mediator_plugin.core.db import db
 from mediator_plugin.proposals import services as proposals
 from mediator_plugin.reports import facts
 from mediator_plugin.reports.figures import compute
+from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS, admitted_case, new_case
 
 
@@ -28,7 +29,7 @@ def _to_answers(case, people, *, consumer: str, company: str) -> None:
     proposals.save_proposal(case, handler, **SECTIONS)
     proposals.sign_proposal(case, people.mediatrice, outcome="FULLY_FAVOURABLE_CONSUMER")
     db.session.commit()
-    today = date.today()
+    today = paris_today()
     proposals.record_answer(case, handler, party="consumer", answer=consumer, answered_on=today, channel="email")
     refused = company == "refused"
     proposals.record_answer(case, handler, party="company", answer=company, answered_on=today, channel="email",
@@ -52,7 +53,7 @@ def test_facts_follow_a_file_accepted_implemented_and_closed(app, people):
     # The mediation ended with both acceptances: its implementation is followed, unknown until recorded.
     assert _facts(case)["ended_year"] == year and _facts(case)["amicable_implementation"] == "unknown"
     for status in ("partial", "done"):
-        proposals.record_implementation(case, people.facturation, status=status, done_on=date.today())
+        proposals.record_implementation(case, people.facturation, status=status, done_on=paris_today())
         db.session.commit()
     closure.close(case, people.gestionnaire)
     db.session.commit()

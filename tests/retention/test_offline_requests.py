@@ -16,6 +16,7 @@ from mediator_plugin.retention import subject_access
 from mediator_plugin.retention.purge import purge
 from mediator_plugin.retention.rules import INTAKE_NOT_TAKEN_UP, ONLINE_FILING_NOT_OPENED
 from tests.retention.conftest import database_text
+from tests.support.clock import paris_today
 from tests.support.offline import LETTER, SCAN, registered
 
 
@@ -41,11 +42,11 @@ def test_unopened_letter_goes_with_the_filings_never_opened(app, people):
 def test_subject_access_gives_a_registered_request_without_the_teams_note(app, people):
     """The person's export holds the request as registered (their words, channel, date of receipt), not the note
     the team wrote about it."""
-    registered(people.gestionnaire, received_on=date.today(), channel="email", email="Marcel.Lefevre@example.net",
+    registered(people.gestionnaire, received_on=paris_today(), channel="email", email="Marcel.Lefevre@example.net",
                documents=())
     data, _documents = subject_access.collect("marcel.lefevre@example.net")
     [request] = data["requests_not_opened"]
     assert request["source"] == "offline"
     assert request["filed"]["what_asked"] == LETTER["what_asked"]
-    assert (request["filed"]["channel"], request["filed"]["received_on"]) == ("email", date.today().isoformat())
+    assert (request["filed"]["channel"], request["filed"]["received_on"]) == ("email", paris_today().isoformat())
     assert "note" not in request["filed"] and LETTER["note"] not in str(data)
