@@ -27,6 +27,7 @@ from mediator_plugin.core.errors import MissingField
 from mediator_plugin.core.outbox import OutboxKind, enqueue
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import Identity
+from mediator_plugin.core.text import file_slug
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,17 @@ def base_fields(case: Case) -> dict[str, str]:
     }
 
 
+# How a letter's file name names its addressee (the parties read it, in their mail and on the file page).
+_ADDRESSEE_IN_FILENAME = {"consumer": "consommateur", "company": "societe"}
+
+
+def letter_filename(reference: str, kind: str, role: str | None = None) -> str:
+    """The French file name of a letter: "MED-2026-00143-cloture-de-la-mediation-consommateur.pdf", or
+    without the addressee for a preview ("…-apercu.pdf")."""
+    addressee = _ADDRESSEE_IN_FILENAME[role] if role else "apercu"
+    return f"{reference}-{file_slug(state().charter.letters[kind]['title'])}-{addressee}.pdf"
+
+
 def send_letter(case: Case, kind: str, actor: Identity, *, fields: dict[str, str] | None = None,
                 recipients: list[str] | None = None, sections: list[tuple[str, str]] | None = None,
                 signed_by: str | None = None) -> list[Document]:
@@ -95,7 +107,7 @@ def send_letter(case: Case, kind: str, actor: Identity, *, fields: dict[str, str
                             recipient={"name": party.name, "address": party.postal_address or "",
                                        "email": party.email or ""},
                             sections=sections, signed_by=signed_by)
-        document = documents.add_letter(case, letter_kind=kind, filename=f"{case.reference}-{kind}-{role}.pdf",
+        document = documents.add_letter(case, letter_kind=kind, filename=letter_filename(case.reference, kind, role),
                                         pdf=pdf, actor=actor.name)
         if party.email:
             with force_locale("fr"):  # parties are written to in French, whatever the sender's screen

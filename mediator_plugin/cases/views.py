@@ -16,7 +16,7 @@ from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.file_view import read_file
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
 from mediator_plugin.cases.models import Case, Document
-from mediator_plugin.cases.notices import recording_deliveries
+from mediator_plugin.cases.notices import letter_filename, recording_deliveries
 from mediator_plugin.cases.presenters import department_label, describe, file_list_rows
 from mediator_plugin.cases.schedule import file_deadlines, next_step, status_words
 from mediator_plugin.cases.workflow import (
@@ -171,7 +171,7 @@ def letter_preview(reference: str, kind: str):
     except MediationError as exc:
         return _file_page(reference, error=exc, status=exc.status)
     _audit_read("preview_letter", case, kind=kind)
-    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"{reference}-{kind}-apercu.pdf")
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=letter_filename(reference, kind))
 
 
 @requires(Permission.AUDIT_READ)

@@ -11,6 +11,7 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[\s./_-]+")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def match_key(text: str | None) -> str | None:
@@ -33,3 +34,8 @@ def first_line(text: str, limit: int = 120) -> str:
     """The first line of ``text``, cut at ``limit`` characters with an ellipsis: a title for a request."""
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
+
+
+def file_slug(text: str) -> str:
+    """``text`` as a piece of a file name: "Clôture de la médiation" is "cloture-de-la-mediation"."""
+    return _NOT_WORD.sub("-", match_key(text) or "").strip("-")

@@ -85,6 +85,8 @@ def test_seizure_preview_is_the_letter_of_today_and_stores_nothing(app, login, i
     response = client.get(f"/console/dossiers/{in_review}/apercu/seizure.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
+    # Saved under a French name, the letter's title: no internal code reaches the person who downloads it.
+    assert f"{in_review}-notification-de-la-saisine-du-mediateur-apercu.pdf" in response.headers["Content-Disposition"]
     text = _text(response.data)
     today = paris_date(utcnow())
     assert "Notification de la saisine du médiateur" in text

@@ -15,6 +15,7 @@ from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import InvalidTransition, MissingField, NotAllowed
 from mediator_plugin.proposals import services as proposals
+from tests.support.clock import paris_today
 from tests.support.factories import admitted_case, new_case
 
 
@@ -57,7 +58,7 @@ def test_amicable_agreement_path(app, people):
     """An agreement during mediation closes with AMICABLE_AGREEMENT, after implementation."""
     case = admitted_case(people.gestionnaire)
     instruction.record_agreement(case, people.gestionnaire, text="Avoir de 40 € sur la prochaine facture.")
-    proposals.record_implementation(case, people.facturation, status="done", done_on=date.today())
+    proposals.record_implementation(case, people.facturation, status="done", done_on=paris_today())
     closure.close(case, people.gestionnaire)
     db.session.commit()
     assert (case.state, case.outcome, case.resolution_mode) == (State.CLOSED, "AMICABLE_AGREEMENT", "agreement")
@@ -72,7 +73,8 @@ def test_withdrawal_before_admission_tells_only_the_consumer(app, people):
     closure.interrupt(case, people.gestionnaire, cause="WITHDRAWN_BY_CONSUMER")
     db.session.commit()
     letters = db.session.execute(sa.select(Document.filename).where(Document.letter_kind == "closure")).scalars().all()
-    assert case.state == State.WITHDRAWN_BY_CONSUMER and letters == [f"{case.reference}-closure-consumer.pdf"]
+    assert case.state == State.WITHDRAWN_BY_CONSUMER and letters == [
+        f"{case.reference}-cloture-de-la-mediation-consommateur.pdf"]
 
 
 def test_correspondent_answers_only_for_their_department(app, people):

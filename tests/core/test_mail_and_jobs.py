@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from mediator_plugin.core.jobs import run_jobs
 from mediator_plugin.core.operations import JobRun
 from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.proposals import services as proposals
+from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS, admitted_case, new_case
 from tests.support.smtp import Inbox, free_port, smtp_server
 
@@ -55,7 +56,7 @@ def test_every_letter_reaches_the_parties_as_a_pdf_naming_the_file(app, people, 
     proposals.sign_proposal(case, mediator, outcome="FULLY_FAVOURABLE_CONSUMER")
     db.session.commit()
     for party in ("consumer", "company"):
-        proposals.record_answer(case, handler, party=party, answer="accepted", answered_on=date.today(),
+        proposals.record_answer(case, handler, party=party, answer="accepted", answered_on=paris_today(),
                                 channel="email")
     db.session.commit()
     closure.close(case, handler)
@@ -69,15 +70,18 @@ def test_every_letter_reaches_the_parties_as_a_pdf_naming_the_file(app, people, 
     for mail in smtp.inbox.messages:
         for attachment in mail.iter_attachments():
             letters[attachment.get_filename()] = (mail["To"], attachment.get_content_type(), attachment.get_content())
-    expected = {f"{case.reference}-{kind}-{role}.pdf" for kind in ("seizure", "proposal", "closure")
-                for role in ("consumer", "company")} | {f"{refused.reference}-rejection-consumer.pdf"}
+    # French file names: the letter's title and its addressee.
+    expected = {f"{case.reference}-{kind}-{role}.pdf" for kind in (
+        "notification-de-la-saisine-du-mediateur", "proposition-de-solution-du-mediateur", "cloture-de-la-mediation")
+        for role in ("consommateur", "societe")} | {
+        f"{refused.reference}-irrecevabilite-de-la-demande-de-mediation-consommateur.pdf"}
     assert set(letters) == expected
     assert len([m for m in smtp.inbox.messages if any(m.iter_attachments())]) == len(expected)  # once each
     for filename, (to, content_type, content) in letters.items():
-        reference = filename.rsplit("-", 2)[0]
+        reference = "-".join(filename.split("-")[:3])
         assert content_type == "application/pdf" and content.startswith(b"%PDF")
         assert reference in _pdf_text(content)
-        assert to == ("juridique@example.com" if filename.endswith("-company.pdf") else
+        assert to == ("juridique@example.com" if filename.endswith("-societe.pdf") else
                       "paul.martin@example.org" if reference == refused.reference else "jeanne.dupont@example.org")
     assert deliver_outbox().sent == 0  # nothing sent twice
 

@@ -17,11 +17,15 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
+# A letter's file name ends with its addressee, in French.
+ADDRESSEE = {"consumer": "consommateur", "company": "societe"}
+
+
 def letters(case, kind: str, role: str) -> list[Document]:
     """The stored letters ``kind`` of ``case`` to ``role`` (consumer, company), oldest first."""
     return list(db.session.execute(sa.select(Document).where(
         Document.case_id == case.id, Document.kind == "letter", Document.letter_kind == kind,
-        Document.filename.like(f"%-{role}.pdf")).order_by(Document.id)).scalars())
+        Document.filename.like(f"%-{ADDRESSEE[role]}.pdf")).order_by(Document.id)).scalars())
 
 
 def letter_text(case, kind: str, role: str) -> str:
