@@ -7,14 +7,11 @@ department must carry out, the solution to implement (R-CONF-1, R-IND-1, R-PROC-
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from mediator_plugin.cases import sharing
-from mediator_plugin.cases.documents import read_content
+from mediator_plugin.cases import documents, sharing
 from mediator_plugin.cases.models import Case, Document, ObservationRequest
 from mediator_plugin.cases.workflow import State
 from mediator_plugin.core import audit, forms
@@ -98,8 +95,7 @@ def document(reference: str, document_id: int):
     audit.record("read_document", actor=identity.sub, roles=identity.roles, target=reference, case_id=doc.case_id,
                  detail={"document_id": doc.id})  # the id, not the name: the audit outlives the file
     db.session.commit()
-    return send_file(BytesIO(read_content(doc)), mimetype=doc.content_type, as_attachment=True,
-                     download_name=doc.filename)
+    return documents.download(doc)
 
 
 def _own_case(reference: str) -> Case:

@@ -1,45 +1,31 @@
 """Documents of a file: checked uploads and generated letters, stored by content hash.
 
-The type is read from the content's first bytes, never trusted from the name or the browser;
-size and type limits come from the settings (``upload_max_bytes``, ``upload_types``). A blob is stored
-once per content; one that a change leaves unused is deleted after the commit, once nothing points at it.
+What a file is comes from parsing its content (:mod:`~mediator_plugin.cases.file_checks`), never from the
+name or the browser; size and type limits come from the settings (``upload_max_bytes``, ``upload_types``).
+A blob is stored once per content; one that a change leaves unused is deleted after the commit, once nothing
+points at it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import send_file
 from flask_babel import gettext as _
 from sqlalchemy import event
 
 from mediator_plugin import state
+from mediator_plugin.cases import file_checks
 from mediator_plugin.cases.models import Case, Document
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import MissingField
 from mediator_plugin.intake.models import IntakeItem
-
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def sniff_type(content: bytes) -> str | None:
-    """The media type the content really is, among those we know; plain UTF-8 text counts as text."""
-    for signature, media_type in _SIGNATURES:
-        if content.startswith(signature):
-            return media_type
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "text/plain" if "\x00" not in text else None
 
 
 def safe_filename(name: str) -> str:
@@ -67,18 +53,20 @@ def write_blob(content: bytes) -> str:
     return digest
 
 
-def check_upload(filename: str, content: bytes) -> tuple[str, str]:
-    """(safe name, sniffed media type) of an acceptable upload; raise :class:`MissingField` saying why not."""
+def check_upload(filename: str, content: bytes) -> tuple[str, str, bytes]:
+    """(safe name with its type's extension, media type, bytes to store — an image re-encoded) of an
+    acceptable upload; raise :class:`MissingField` saying why not."""
     settings = state().settings
     if not content:
         raise MissingField(_("The file is empty."), field="file")
     if len(content) > settings["upload_max_bytes"]:
         raise MissingField(_("The file is too large (%(size)s MB at most).",
                              size=settings["upload_max_bytes"] // (1024 * 1024)), field="file")
-    media_type = sniff_type(content)
-    if media_type not in settings["upload_types"]:
-        raise MissingField(_("This type of file is not accepted: send a PDF, JPEG, PNG or text file."), field="file")
-    return safe_filename(filename), media_type
+    try:
+        examined = file_checks.examine(safe_filename(filename), content, settings["upload_types"])
+    except file_checks.Refused as refused:
+        raise MissingField(refused.message, field="file") from None
+    return examined.filename, examined.media_type, examined.content
 
 
 def check_uploads(uploads: list[tuple[str, bytes]], *, limit: int, field: str) -> list[tuple[str, str, bytes]]:
@@ -89,11 +77,10 @@ def check_uploads(uploads: list[tuple[str, bytes]], *, limit: int, field: str) -
     checked = []
     for filename, content in uploads:
         try:
-            name, media_type = check_upload(filename, content)
+            checked.append(check_upload(filename, content))
         except MissingField as exc:
             raise MissingField(_("%(name)s: %(reason)s", name=safe_filename(filename), reason=exc.message),
                                field=field) from None
-        checked.append((name, media_type, content))
     return checked
 
 
@@ -102,8 +89,8 @@ def add_upload(case: Case, *, filename: str, content: bytes, actor: str, kind: s
     """Check and store an uploaded document; raise :class:`MissingField` with a clear reason.
 
     ``department`` is the company department that sent it (its correspondents see their own uploads)."""
-    name, media_type = check_upload(filename, content)
-    return _add(case, kind=kind, filename=name, content=content, media_type=media_type, actor=actor,
+    name, media_type, stored = check_upload(filename, content)
+    return _add(case, kind=kind, filename=name, content=stored, media_type=media_type, actor=actor,
                 department=department)
 
 
@@ -133,6 +120,14 @@ def _add(case: Case, *, kind, filename, content, media_type, actor, department) 
     db.session.add(document)
     db.session.flush()
     return document
+
+
+def download(document: Document):
+    """The response that hands ``document`` over as an attachment: its checked type (text in UTF-8, said so)
+    and a name ending in that type's extension."""
+    # Werkzeug adds "; charset=utf-8" to a text type, which is what an accepted text file is.
+    return send_file(io.BytesIO(read_content(document)), mimetype=document.content_type, as_attachment=True,
+                     download_name=file_checks.download_name(document.filename, document.content_type))
 
 
 def read_content(document: Document) -> bytes:

@@ -36,15 +36,16 @@ def replace_with_redacted(case: Case, actor: Identity, *, document_id: int, file
     if document.kind not in REDACTABLE_KINDS:
         raise MissingField(_("A letter of the mediator cannot be replaced: only the documents the parties sent "
                              "can."), field="document_id")
-    name, media_type = documents.check_upload(filename, content)
-    if hashlib.sha256(content).hexdigest() == document.sha256:
+    name, media_type, stored = documents.check_upload(filename, content)
+    # The copy as sent or as stored (an image is re-encoded): either equal to the document is no redaction.
+    if document.sha256 in {hashlib.sha256(content).hexdigest(), hashlib.sha256(stored).hexdigest()}:
         raise MissingField(_("This copy is identical to the document: black out what is not needed first."),
                            field="file")
     previous = document.sha256
-    document.sha256 = documents.write_blob(content)
-    document.filename, document.content_type, document.size = name, media_type, len(content)
+    document.sha256 = documents.write_blob(stored)
+    document.filename, document.content_type, document.size = name, media_type, len(stored)
     document.redacted_by, document.redacted_at = actor.name, utcnow()
     timeline.log(case, actor, "document_redacted", document_id=document.id, filename=name,
-                 previous_sha256=previous, sha256=document.sha256, size=len(content))
+                 previous_sha256=previous, sha256=document.sha256, size=len(stored))
     documents.discard_after_commit(previous)
     return document

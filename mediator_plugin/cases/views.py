@@ -8,11 +8,10 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 
 from mediator_plugin import state
-from mediator_plugin.cases import previews, queries
+from mediator_plugin.cases import documents, previews, queries
 from mediator_plugin.cases.actions import ACTIONS, success_message
 from mediator_plugin.cases.admissibility import file_hints
 from mediator_plugin.cases.deliveries import undelivered_mails
-from mediator_plugin.cases.documents import read_content
 from mediator_plugin.cases.file_view import read_file
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
 from mediator_plugin.cases.models import Case, Document
@@ -154,8 +153,7 @@ def document(reference: str, document_id: int):
     if doc is None or doc.case_id != case.id:
         abort(404)
     _audit_read("read_document", case, document_id=doc.id)  # the id, not the name: the audit outlives the file
-    return send_file(BytesIO(read_content(doc)), mimetype=doc.content_type, as_attachment=True,
-                     download_name=doc.filename)
+    return documents.download(doc)
 
 
 @requires(Permission.CASE_ADMISSIBILITY)

@@ -6,13 +6,14 @@ import re
 
 import pytest
 
+from tests.support import samples
 from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS
 from tests.support.helpdesk import ticket_state, zendesk_with_request
 from tests.support.servers import serve
 
 pytestmark = pytest.mark.browser
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf()
 
 
 def _login(page, base, sub):

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.conftest import LOOPBACK
+from tests.support import samples
 from tests.support.clock import paris_today
 from tests.support.servers import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf()
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 

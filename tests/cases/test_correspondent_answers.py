@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from mediator_plugin.cases import instruction
 from mediator_plugin.cases.models import Document, ObservationRequest
 from mediator_plugin.core.db import db
+from tests.support import samples
 from tests.support.factories import admitted_case
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf()
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_a_refused_document_stores_neither_answer_nor_documents(app, login, requ
     response = _answer(app, login, request_id, attachments=[(io.BytesIO(PDF), "avoir.pdf"),
                                                             (io.BytesIO(b"MZ\x90\x00" * 64), "facture.pdf")])
     assert response.status_code == 422
-    assert "Ce type de fichier n&#39;est pas accepté" in response.get_data(as_text=True)
+    assert "Formats acceptés : PDF, image JPEG, image PNG" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(ObservationRequest, request_id).answered_at is None
     assert db.session.execute(sa.select(sa.func.count()).select_from(Document)).scalar() == documents

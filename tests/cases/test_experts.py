@@ -15,6 +15,7 @@ from mediator_plugin.cases import experts
 from mediator_plugin.cases.models import Document, ExpertRequest
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import MissingField
+from tests.support import samples
 from tests.support.clock import paris_today
 from tests.support.factories import admitted_case, new_case
 
@@ -63,7 +64,7 @@ def test_an_expert_request_is_listed_with_its_cost_and_dates(app, people, client
 
     response = _post(handler, case.reference, "record_expert_opinion", {
         "expert_request_id": str(request.id), "received_on": "2026-03-09",
-        "report": (io.BytesIO(b"%PDF-1.4\n% rapport\n"), "rapport-verifelec.pdf")})
+        "report": (io.BytesIO(samples.pdf("Rapport")), "rapport-verifelec.pdf")})
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(ExpertRequest, request.id).received_on == TODAY

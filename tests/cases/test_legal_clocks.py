@@ -25,6 +25,7 @@ from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import DeadlinePassed, MissingField
 from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.proposals import services as proposals
+from tests.support import samples
 from tests.support.factories import CONSUMER, SECTIONS
 from tests.support.letters import letter_text
 
@@ -102,7 +103,7 @@ def test_complete_file_charter_starts_the_clock_when_the_last_document_arrives(a
     with freeze_time("2025-03-12 15:00:00"):
         from mediator_plugin.cases import documents
 
-        documents.add_upload(case, filename="contrat.pdf", content=b"%PDF-1.4\n%%EOF\n", actor="Jeanne Dupont")
+        documents.add_upload(case, filename="contrat.pdf", content=samples.pdf("Contrat"), actor="Jeanne Dupont")
         db.session.commit()
     with freeze_time("2025-03-20 09:00:00"):  # the team marks it complete a week later
         admissibility.mark_complete(case, people.gestionnaire)

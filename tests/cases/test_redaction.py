@@ -107,7 +107,7 @@ def test_a_refused_copy_changes_nothing(statement, client_for):
     letter = db.session.execute(sa.select(Document).where(Document.kind == "letter")).scalars().first()
     handler = client_for("gestionnaire")
     for target, content, message in (
-            (document_id, b"MZ\x90\x00" * 64, "Ce type de fichier n'est pas accepté"),
+            (document_id, b"MZ\x90\x00" * 64, "Formats acceptés : PDF, image JPEG, image PNG"),
             (document_id, ORIGINAL, "Cette copie est identique au document"),
             (document_id, None, "Choisissez la copie occultée."),
             (letter.id, REDACTED, "Un courrier du médiateur ne peut pas être remplacé")):

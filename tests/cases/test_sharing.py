@@ -19,10 +19,11 @@ from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.db import db
 from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.outbox import OutboxMessage
+from tests.support import samples
 from tests.support.factories import CONSUMER, admitted_case
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-INVOICE = b"%PDF-1.4\n% facture de mars, 59,90 EUR\n"
+INVOICE = samples.pdf("Facture de mars, 59,90 EUR")
 STATEMENT = b"Releve de compte de Mme Dupont, mars.\n"
 
 
@@ -121,7 +122,7 @@ def test_a_correspondent_reads_exactly_what_was_shared_with_their_department_and
     db.session.commit()
     request = db.session.execute(sa.select(ObservationRequest)).scalar_one()
     instruction.answer_observations(request, people.facturation, answer="Avoir émis le 12 mars.",
-                                    attachments=[("avoir.pdf", b"%PDF-1.4\n% avoir\n")])
+                                    attachments=[("avoir.pdf", samples.pdf("Avoir"))])
     for_billing = _upload(case, "contrat.txt", b"Contrat signe le 2 janvier.\n", people.gestionnaire)
     for_contracts = _upload(case, "avenant.txt", b"Avenant du 5 fevrier.\n", people.gestionnaire)
     kept = _upload(case, "certificat-medical.txt", b"Certificat medical.\n", people.gestionnaire)

@@ -17,6 +17,7 @@ from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, Missi
 from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.proposals import services as proposals
 from mediator_plugin.proposals.models import Proposal
+from tests.support import samples
 from tests.support.clock import paris_today
 from tests.support.factories import SECTIONS, admitted_case, new_case
 
@@ -51,7 +52,7 @@ def test_whole_path_to_closure(app, people):
     db.session.commit()
     assert case.state == State.ACCEPTED
     proposals.record_implementation(case, people.facturation, status="done", done_on=today,
-                                    evidence=("virement.pdf", b"%PDF-1.4 proof"))
+                                    evidence=("virement.pdf", samples.pdf("Virement")))
     db.session.commit()
     closure.close(case, handler)
     db.session.commit()

@@ -96,8 +96,8 @@ def test_hostile_upload_refuses_the_whole_registration_and_stores_nothing(app, c
         ("lettre.pdf", SCAN), ("facture.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")])
     page = page_text(response)
     assert response.status_code == 422
-    assert ("facture.pdf : Ce type de fichier n'est pas accepté : envoyez un fichier PDF, JPEG, PNG ou texte."
-            in page)
+    assert ("facture.pdf : Le nom de ce fichier se termine par « .pdf », mais son contenu est d'un autre type. "
+            "Formats acceptés : PDF, image JPEG, image PNG, texte brut (.txt)." in page)
     assert "Marcel Lefèvre" in page  # what was typed is still there
     _nothing_stored(app)
 

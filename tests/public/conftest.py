@@ -10,10 +10,11 @@ import pytest
 from flask import g
 
 from connectors.base import Comment, TicketSnapshot
+from tests.support import samples
 from tests.support.clock import paris_today
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf()
 FORM = {
     "name": "Jeanne Dupont", "email": "jeanne.dupont@example.org", "phone": "06 12 34 56 78",
     "postal_address": "3 rue des Lilas\n33000 Bordeaux", "customer_number": "C-77812", "ticket_number": "",

@@ -14,6 +14,7 @@ from mediator_plugin.core.outbox import OutboxMessage
 from mediator_plugin.intake.models import IntakeItem, OnlineFiling
 from mediator_plugin.public.filing import hash_code
 from tests.public.conftest import PDF, file_and_read_ack, post_filing
+from tests.support import samples
 
 
 def _stored_nothing() -> None:
@@ -63,19 +64,33 @@ EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\
 
 @pytest.mark.requirement("R-WEB-2")
 @pytest.mark.parametrize(("files", "reason"), [
-    ([("facture.pdf", PDF), ("facture2.pdf", EXECUTABLE)], "Ce type de fichier n&#39;est pas accepté"),
+    ([("facture.pdf", PDF), ("facture2.pdf", EXECUTABLE)], "Formats acceptés : PDF, image JPEG, image PNG"),
+    ([("facture.pdf", PDF), ("relance.pdf", samples.hostile_pdf("open_action"))], "Ce PDF contient un élément actif"),
+    ([("facture.hta", b"<script>new ActiveXObject('WScript.Shell').Run('calc')</script>")],
+     "Les fichiers dont le nom se termine par « .hta » ne sont pas acceptés"),
     ([("vide.pdf", b"")], "Le fichier est vide"),
     ([("enorme.pdf", PDF + b"0" * 3000)], "Le fichier est trop volumineux"),
     ([(f"piece{i}.pdf", PDF) for i in range(6)], "Envoyez au plus 5 fichiers"),
-], ids=["executable-renamed-pdf", "empty", "too-large", "six-files"])
+], ids=["executable-renamed-pdf", "active-pdf", "script-as-hta", "empty", "too-large", "six-files"])
 def test_a_refused_attachment_stores_nothing_and_says_why(make_app, files, reason):
     """Is a hostile or oversized attachment refused with 422, the reason shown, and nothing of the request kept?"""
     application = make_app(upload_max_bytes=2000)
     with application.app_context():
         response = post_filing(application.test_client(), files=files)
-        page = response.get_data(as_text=True)
+        page = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 422
         assert reason in page and 'href="#attachments"' in page
+        _stored_nothing()
+
+
+def test_the_refusal_names_the_formats_the_settings_accept(make_app):
+    """With only PDFs accepted, is a text file refused with "Formats acceptés : PDF." and nothing kept?"""
+    application = make_app(upload_types=["application/pdf"])
+    with application.app_context():
+        response = post_filing(application.test_client(), files=[("releve.txt", "Relevé de mars".encode())])
+        assert response.status_code == 422
+        assert "Ce type de fichier n'est pas accepté. Formats acceptés : PDF." in html.unescape(
+            response.get_data(as_text=True))
         _stored_nothing()
 
 

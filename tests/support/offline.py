@@ -9,10 +9,11 @@ from io import BytesIO
 
 from mediator_plugin.core.db import db
 from mediator_plugin.intake.offline import OfflineRequest, register
+from tests.support import samples
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM_URL = "/console/arrivees/enregistrer"
-SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SCAN = samples.pdf("Lettre du consommateur")
 LETTER = {
     "channel": "post", "name": "Marcel Lefèvre", "postal_address": "12 chemin des Vignes\n24100 Bergerac",
     "email": "", "phone": "05 53 00 00 00", "customer_number": "C-40917", "first_complaint_on": "",
