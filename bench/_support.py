@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -67,7 +68,7 @@ def running(args: list[str], ready_url: str, env: dict | None = None, log: Path 
 def app_env(url: str, tmp: Path, *, app_port: int, oidc_port: int) -> dict:
     """The environment of a production-configured app on ``url``, its files in ``tmp``."""
     return {**os.environ, "MEDIATOR_ENV": "production", "MEDIATOR_DATABASE_URL": url,
-            "MEDIATOR_STORAGE_DIR": str(tmp / "files"), "MEDIATOR_SECRET_KEY": "bench-" + os.urandom(8).hex(),
+            "MEDIATOR_STORAGE_DIR": str(tmp / "files"), "MEDIATOR_SECRET_KEY": secrets.token_urlsafe(32),
             "MEDIATOR_BASE_URL": f"http://127.0.0.1:{app_port}",
             "MEDIATOR_OIDC_ISSUER": f"http://127.0.0.1:{oidc_port}", "MEDIATOR_OIDC_CLIENT_ID": "mediateur-bench",
             "MEDIATOR_OIDC_CLIENT_SECRET": "bench-secret"}

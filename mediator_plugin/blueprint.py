@@ -38,9 +38,6 @@ LABELS = {
     "document_kind_label": presenters.document_kind_label, "mail_status_label": presenters.mail_status_label,
     "dispute_domain_label": presenters.dispute_domain_label, "region_label": presenters.region_label,
 }
-DBINT_MAX = 999_999_999
-
-
 class DatabaseIntegerConverter(IntegerConverter):
     """``<dbint:name>``: a whole number of at most nine digits, which every INTEGER column holds (ids, years).
     A longer number matches no rule and is a 404 like any unknown id (under the API, the API's JSON 404),
@@ -182,5 +179,7 @@ def _security_headers(response):
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.endpoint and not request.endpoint.startswith("mediator.public"):
-        response.headers.setdefault("Cache-Control", "no-store")
+        # Behind the sign-in everything is personal: never kept by a browser or a proxy, whatever send_file's
+        # "no-cache" (which lets a browser keep a document on disk) said.
+        response.headers["Cache-Control"] = "no-store"
     return response

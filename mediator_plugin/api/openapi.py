@@ -15,7 +15,7 @@ from flask import current_app, url_for
 
 from mediator_plugin import __version__, state
 from mediator_plugin.api import schemas
-from mediator_plugin.blueprint import DBINT_MAX
+from mediator_plugin.core.db import DBINT_MAX
 
 ENDPOINT_PREFIX = "mediator.api."
 UNDOCUMENTED = {"mediator.api.unknown"}  # the JSON 404/405 of any other URL: not a resource

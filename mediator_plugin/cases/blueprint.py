@@ -11,4 +11,6 @@ bp.add_url_rule("/dossiers/<reference>", "show", views.show)
 bp.add_url_rule("/dossiers/<reference>/actions/<action>", "act", views.act, methods=["POST"])
 bp.add_url_rule("/dossiers/<reference>/documents/<dbint:document_id>", "document", views.document)
 bp.add_url_rule("/dossiers/<reference>/acces", "accesses", views.accesses)
-bp.add_url_rule("/dossiers/<reference>/apercu/<kind>.pdf", "letter_preview", views.letter_preview)
+# POST from the file page's forms (their CSRF token stays out of the address), GET for a bookmarked preview.
+bp.add_url_rule("/dossiers/<reference>/apercu/<kind>.pdf", "letter_preview", views.letter_preview,
+                methods=["GET", "POST"])

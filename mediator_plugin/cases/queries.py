@@ -15,7 +15,7 @@ from mediator_plugin.cases import deadlines
 from mediator_plugin.cases.models import Case, ObservationRequest, Party, TicketCopy
 from mediator_plugin.cases.workflow import BEFORE_ADMISSION, CLOCK_RUNNING, INSTRUCTING, OPEN
 from mediator_plugin.core.calendar import paris_date
-from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.db import bounded_int, db, utcnow
 from mediator_plugin.core.forms import without_control_characters
 from mediator_plugin.proposals.models import Proposal
 
@@ -47,6 +47,8 @@ class FileFilters:
         object.__setattr__(self, "q", without_control_characters(self.q))
 
 
+# "Due within N days": ten years is beyond every deadline of a file.
+DUE_WITHIN_MAX = 3660
 # The orders the file list offers; ties broken by id so that pages never overlap.
 SORTS = {
     "newest": (Case.received_at.desc(), Case.id.desc()),
@@ -119,10 +121,11 @@ def _shape(filters: FileFilters) -> tuple[_Shape, dict]:
         params["category"] = filters.category
     if filters.department:
         params["department"] = filters.department
-    if filters.year.isdigit():
-        params["year_pattern"] = f"MED-{int(filters.year)}-%"
-    if filters.due_within.isdigit():
-        params["due_limit"] = paris_date(utcnow()) + timedelta(days=int(filters.due_within))
+    year, due_within = bounded_int(filters.year, 2000, 2100), bounded_int(filters.due_within, 0, DUE_WITHIN_MAX)
+    if year is not None:
+        params["year_pattern"] = f"MED-{year}-%"
+    if due_within is not None:  # a number out of range, typed in the address, filters nothing
+        params["due_limit"] = paris_date(utcnow()) + timedelta(days=due_within)
     search = ""
     text = filters.q.strip()
     if text:

@@ -164,8 +164,8 @@ def letter_preview(reference: str, kind: str):
     case = _case_or_404(reference)
     try:
         check("declare_admissible" if kind == "seizure" else "declare_inadmissible", case.state, current_identity())
-        pdf = previews.preview_letter(case, kind, ground=request.args.get("ground", ""),
-                                      sub_reason=request.args.get("sub_reason", ""))
+        pdf = previews.preview_letter(case, kind, ground=request.values.get("ground", ""),
+                                      sub_reason=request.values.get("sub_reason", ""))
     except MediationError as exc:
         return _file_page(reference, error=exc, status=exc.status)
     _audit_read("preview_letter", case, kind=kind)

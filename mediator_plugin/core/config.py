@@ -229,6 +229,15 @@ def _from_environ(environ: Mapping[str, str]) -> dict:
     return result
 
 
+def _check_secret_key(key: str) -> None:
+    """A production key must hold 32 random bytes at least: 64 hexadecimal digits, 43 characters of base64,
+    counted at the bits each kind of character can carry, and not a short pattern repeated."""
+    bits = 4 if set(key.lower()) <= set("0123456789abcdef") else 6
+    if len(key) * bits < 256 or len(set(key)) < 10:
+        raise ConfigError("setting 'secret_key' must hold at least 32 random bytes: generate one with "
+                          "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+
+
 def _validate(settings: dict) -> None:
     if settings["env"] not in ENVIRONMENTS:
         raise ConfigError(f"setting 'env' must be one of {', '.join(ENVIRONMENTS)}")
@@ -237,6 +246,7 @@ def _validate(settings: dict) -> None:
             if not _get(settings, dotted):
                 env_name = "MEDIATOR_" + dotted.replace(".", "_").upper()
                 raise ConfigError(f"missing required setting '{dotted}' (env {env_name})")
+        _check_secret_key(settings["secret_key"])
     for code, department in settings["departments"].items():
         if not (isinstance(department, Mapping) and set(department) == {"label", "email"}
                 and all(isinstance(v, str) and v for v in department.values())):

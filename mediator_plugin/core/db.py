@@ -116,3 +116,17 @@ def _json_rows_sqlite(element, compiler, **kw):
     columns = ", ".join(f"json({compiler.process(c, **kw)})" if isinstance(c.type, sa.JSON)
                         else compiler.process(c, **kw) for c in element.clauses)
     return f"json_group_array(json_array({columns}))"
+
+
+# The largest whole number a URL, a query string or a form may bring to a query: nine digits, which every
+# INTEGER column holds (ids, years, pages); a larger one would overflow when bound (a 500 on PostgreSQL).
+DBINT_MAX = 999_999_999
+
+
+def bounded_int(raw: str | None, low: int = 0, high: int = DBINT_MAX) -> int | None:
+    """``raw`` as a whole number within ``low``..``high``, or None when it is not one (absent, text, too big)."""
+    raw = (raw or "").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None

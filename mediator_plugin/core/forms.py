@@ -8,6 +8,7 @@ from datetime import date
 from flask import request
 from flask_babel import gettext as _
 
+from mediator_plugin.core.db import bounded_int
 from mediator_plugin.core.errors import MissingField
 
 # An e-mail address as people type it: something, an at sign, a domain with a dot (the mail server checks the rest).
@@ -55,18 +56,19 @@ def choice(name: str, allowed) -> str:
 
 
 def integer(name: str) -> int:
-    try:
-        return int(text(name))
-    except ValueError:
-        raise MissingField(_("A number is expected."), field=name) from None
+    """The whole number sent under ``name`` (ids, versions, amounts of days), bounded so that it binds."""
+    value = bounded_int(text(name))
+    if value is None:
+        raise MissingField(_("A number is expected."), field=name)
+    return value
 
 
 def integers(name: str) -> list[int]:
     """Every value sent under ``name`` (checkboxes of one list) as numbers."""
-    try:
-        return [int(value) for value in request.form.getlist(name) if value.strip()]
-    except ValueError:
-        raise MissingField(_("A number is expected."), field=name) from None
+    values = [bounded_int(value) for value in request.form.getlist(name) if value.strip()]
+    if None in values:
+        raise MissingField(_("A number is expected."), field=name)
+    return values
 
 
 def upload(name: str) -> tuple[str, bytes] | None:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from mediator_plugin import state
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core import audit, forms
-from mediator_plugin.core.db import db
+from mediator_plugin.core.db import bounded_int, db
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.permissions import Permission, current_identity, requires
 from mediator_plugin.core.transactions import run_step
@@ -27,7 +27,7 @@ def _example_or_404(example_id: int) -> CaseExample:
 @requires(Permission.CASE_READ)
 def index():
     """Every example, newest first, filtered by state and year."""
-    year = request.args.get("year", type=int)
+    year = bounded_int(request.args.get("year"), 2000, 2100)
     rows = queries.list_examples(state_filter=request.args.get("state", ""), year=year)
     return render_template("examples/index.html", rows=rows, states=services.state_labels(),
                            chosen_state=request.args.get("state", ""), year=year or "",

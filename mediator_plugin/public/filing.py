@@ -135,18 +135,19 @@ def no_prior_complaint_warning() -> str:
 
 
 def _queue_acknowledgement(reference: str, request: FilingRequest) -> None:
-    """The mail to the consumer: the reference and what comes next, never the tracking code."""
+    """The mail to the consumer: the reference and what comes next, never the tracking code — nor anything
+    typed in the form: anyone may type any address, and the mail must not carry their words to it."""
     charter = state().charter
     tracking_url = state().settings["base_url"].rstrip("/") + url_for("mediator.public.tracking_form")
     with force_locale("fr"):  # the consumer is written to in French, whatever the browser's language
         subject = _("Your request for mediation %(reference)s", reference=reference)
         warning = "" if request.certified_written_complaint else "\n\n" + no_prior_complaint_warning()
-        body = _("Hello %(name)s,\n\nWe have received your request for mediation. Its reference is %(reference)s: "
+        body = _("Madam, Sir,\n\nWe have received your request for mediation. Its reference is %(reference)s: "
                  "please quote it whenever you write to us.\n\n%(clock)s If so, the mediation ends within "
                  "%(outcome)s days, unless it is extended for a complex dispute, in which case you will be told."
                  "%(warning)s\n\nYou can follow your file at %(url)s with your reference and the tracking code "
                  "shown when you sent your request.\n\n%(mediator)s\n%(address)s",
-                 name=request.name, reference=reference, clock=decision_promise(), warning=warning,
+                 reference=reference, clock=decision_promise(), warning=warning,
                  outcome=deadlines.outcome_days(), url=tracking_url,
                  mediator=charter.mediator["mediator_title"], address=charter.mediator["email"])
     enqueue(OutboxKind.MAIL, f"filing:{reference}", {"to": [request.email], "subject": subject, "body": body})

@@ -9,7 +9,7 @@ from flask import abort, jsonify, render_template, send_file, url_for
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from mediator_plugin import __version__, state
+from mediator_plugin import state
 from mediator_plugin.core.db import db
 from mediator_plugin.core.permissions import public
 from mediator_plugin.core.schema import schema_revision
@@ -65,7 +65,8 @@ def report_pdf(year: int):
 
 @public
 def healthz():
-    """200 with the version and the schema revision when the database answers, 503 otherwise; no authentication.
+    """200 with the schema revision when the database answers, 503 otherwise; no authentication, so no
+    version of the software (which would tell a caller which flaws to try).
 
     Reading the revision row (rather than ``SELECT 1``) proves the schema is there, and makes this the
     one-row reference route of ``bench/console_speed.py``.
@@ -78,5 +79,4 @@ def healthz():
     finally:
         db.session.rollback()
     status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database, schema=revision,
-                   version=__version__), status
+    return jsonify(status="ok" if status == 200 else "degraded", database=database, schema=revision), status

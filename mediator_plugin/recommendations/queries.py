@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from mediator_plugin.core.db import db
+from mediator_plugin.core.db import bounded_int, db
 from mediator_plugin.recommendations.models import Recommendation, RecommendationEvent
 
 
@@ -35,8 +35,9 @@ def register(filters: RegisterFilters) -> list[RegisterRow]:
             .group_by(RecommendationEvent.recommendation_id).subquery())
     query = (sa.select(Recommendation, last.c.at).outerjoin(last, last.c.rid == Recommendation.id)
              .order_by(Recommendation.year.desc(), Recommendation.id))
-    if filters.year.isdigit():
-        query = query.where(Recommendation.year == int(filters.year))
+    year = bounded_int(filters.year, 2000, 2100)
+    if year is not None:
+        query = query.where(Recommendation.year == year)
     if filters.status:
         query = query.where(Recommendation.status == filters.status)
     if filters.department:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from mediator_plugin import state
 from mediator_plugin.core import audit, forms
 from mediator_plugin.core.calendar import paris_date
-from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.db import bounded_int, db, utcnow
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.permissions import Permission, current_identity, requires
 from mediator_plugin.core.transactions import run_step
@@ -89,9 +89,7 @@ def download_html(year: int):
 def dashboard():
     """Aggregates of one year (``?year=``, this year by default): charts and tables, no file."""
     this_year = paris_date(utcnow()).year
-    year = request.args.get("year", this_year, type=int)
-    if not 2000 <= year <= this_year:
-        year = this_year
+    year = bounded_int(request.args.get("year"), 2000, this_year) or this_year
     years = range(this_year, dashboard_figures.first_year(this_year) - 1, -1)
     return render_template("reports/dashboard.html", year=year, years=years,
                            panels=build_panels(dashboard_figures.compute(year)))
@@ -103,7 +101,10 @@ def _exported_report(year: int, fmt: str) -> tuple[dict, str]:
     if edition not in EDITIONS or not 2000 <= year <= 2100:
         abort(404)
     try:
-        report = publication.current_report(year, request.args.get("version", type=int))
+        version = request.args.get("version")
+        if version is not None and bounded_int(version, 1) is None:
+            abort(404)  # no such version, like an unknown one
+        report = publication.current_report(year, bounded_int(version, 1))
     except LookupError:
         abort(404)
     identity = current_identity()

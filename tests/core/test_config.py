@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from mediator_plugin.core.config import ConfigError, load_settings
@@ -41,11 +43,24 @@ def test_missing_required_key_in_production_is_named():
         load_settings(environ={})
 
 
+PRODUCTION = {"MEDIATOR_OIDC_ISSUER": "https://idp", "MEDIATOR_OIDC_CLIENT_ID": "mediateur",
+              "MEDIATOR_OIDC_CLIENT_SECRET": "x"}
+
+
 def test_production_starts_with_every_required_key():
     """With the required keys in the environment, production settings load."""
-    settings = load_settings(environ={"MEDIATOR_SECRET_KEY": "k" * 32, "MEDIATOR_OIDC_ISSUER": "https://idp",
-                                      "MEDIATOR_OIDC_CLIENT_ID": "mediateur", "MEDIATOR_OIDC_CLIENT_SECRET": "x"})
+    settings = load_settings(environ={"MEDIATOR_SECRET_KEY": secrets.token_urlsafe(32), **PRODUCTION})
     assert settings["env"] == "production" and settings["oidc"]["groups_claim"] == "groups"
+    assert load_settings(environ={"MEDIATOR_SECRET_KEY": secrets.token_hex(32), **PRODUCTION})
+
+
+@pytest.mark.parametrize("key", ["k" * 32, "changeme", secrets.token_hex(16), secrets.token_urlsafe(24),
+                                 "abcdefgh" * 8])
+def test_production_refuses_a_weak_secret_key(key):
+    """Is a key of fewer than 32 random bytes — a word, a repeated letter, 16 random bytes, a short pattern
+    repeated — refused at start-up, saying how to make one?"""
+    with pytest.raises(ConfigError, match=r"at least 32 random bytes.*token_urlsafe"):
+        load_settings(environ={"MEDIATOR_SECRET_KEY": key, **PRODUCTION})
 
 
 def test_secret_in_a_file_is_refused(tmp_path):
