@@ -38,9 +38,8 @@ log = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSIENT_EXCEPTIONS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-_SECRET_FIELD = re.compile(r'("(?:access_token|refresh_token|client_secret|token)"\s*:\s*)"[^"]*"?')
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,63}")
 _TYPED_ERRORS = {401: HelpdeskAuthError, 403: HelpdeskAuthError, 404: HelpdeskNotFound, 409: HelpdeskConflict}
-_BODY_EXCERPT = 300
 
 
 class _SleptClock:
@@ -188,7 +187,31 @@ def _status_error(label: str, response: requests.Response, retry_after: float | 
 
 
 def _excerpt(response: requests.Response) -> str:
-    """The start of the body for an error message, any token in it masked (it may reach the logs)."""
-    text = response.content.decode("utf-8", errors="replace").strip()
-    text = _SECRET_FIELD.sub(r'\1"[redacted]"', text)
-    return (text[:_BODY_EXCERPT] + "…") if len(text) > _BODY_EXCERPT else (text or "(empty body)")
+    """What an error message may say of a body: its size, its type and the vendor's error codes — never its
+    text, which may quote a ticket's conversation or a token and reaches the logs and the operations page."""
+    size = len(response.content)
+    media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip() or "no content type"
+    codes = _error_codes(response.content)
+    return f"{size} bytes of {media_type}" + (f", error codes: {', '.join(codes)}" if codes else "")
+
+
+def _error_codes(content: bytes) -> list[str]:
+    """The identifiers a JSON error body names under "error", "code" or "field" (Zendesk's RecordInvalid,
+    Freshdesk's invalid_value and the field it concerns), at most eight, nothing that is not an identifier."""
+    try:
+        pending = [jsonlib.loads(content)]
+    except ValueError:
+        return []
+    codes: list[str] = []
+    while pending and len(codes) < 8:
+        item = pending.pop(0)
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("error", "code", "field") and isinstance(value, str) and _IDENTIFIER.fullmatch(value):
+                    if value not in codes:
+                        codes.append(value)
+                elif isinstance(value, dict | list):
+                    pending.append(value)
+        elif isinstance(item, list):
+            pending.extend(item[:20])
+    return codes[:8]

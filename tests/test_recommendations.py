@@ -76,3 +76,26 @@ def test_follow_up_needs_an_explanation_and_dates_the_review(app, people):
                                                                 "Chantier lancé par la facturation")
     assert recommendation.last_review_on == date(2026, 6, 1)
     assert set(event.changes) == {"status", "last_review_on", "action_plan"}
+
+
+@pytest.mark.requirement("R-RECO-3", "R-GDPR-8")
+@pytest.mark.parametrize(("field", "words", "found"), [
+    ("title", "Le cas MED-2026-00012 montre des frais cachés", "MED-2026-00012"),
+    ("finding", "Mme Dupont a reçu trois relances", "Mme Dupont"),
+    ("public_explanation", "Voir le dossier MED-2026-00031", "MED-2026-00031"),
+    ("text", "Rappeler jeanne.dupont@example.org sous huit jours", "jeanne.dupont@example.org"),
+])
+def test_a_text_that_names_a_person_or_a_file_is_refused(app, people, field, words, found):
+    """The register is read by the executives and published: is a file reference (outside the finding), a
+    titled name or an e-mail in a recommendation refused on issue and on follow-up, naming what was found, while
+    dates and amounts stay?"""
+    if field != "public_explanation":
+        with pytest.raises(MissingField) as refused:
+            _issue(people.mediatrice, **{field: words})
+        assert refused.value.field == field and found in refused.value.message
+    recommendation = _issue(people.mediatrice, text="Rembourser les frais de 20 € prélevés depuis le 1er mars 2026.")
+    with pytest.raises(MissingField) as refused:
+        services.follow_up(recommendation, people.mediatrice, status="IN_PROGRESS", reviewed_on=date(2026, 6, 1),
+                           explanation="Revu avec le service.", public_explanation=f"Suite à {words}")
+    assert refused.value.field == "public_explanation" and found in refused.value.message
+    db.session.rollback()

@@ -17,6 +17,7 @@ from mediator_plugin.core.db import db
 from mediator_plugin.proposals.models import Proposal
 from mediator_plugin.proposals.queries import answers_of, current_proposal
 from mediator_plugin.recommendations.models import Recommendation
+from mediator_plugin.recommendations.presenters import withheld
 
 # The columns the file list reads (cases.queries.list_files pages and filters them).
 FILE_COLUMNS = (Case.reference, Case.state, Case.category, Case.department, Case.received_at, Case.rejection_due,
@@ -84,11 +85,18 @@ def recommendation_summary(recommendation: Recommendation, version: int) -> dict
     return {**{name: getattr(recommendation, name) for name in names}, "version": version}
 
 
-def recommendation_detail(recommendation: Recommendation) -> dict:
-    """A recommendation, its follow-up and its history."""
-    names = ("finding", "text", "category_codes", "owner", "response_text", "action_plan", "evidence",
-             "public_explanation")
+def recommendation_detail(recommendation: Recommendation, *, reveal_files: bool) -> dict:
+    """A recommendation, its follow-up and its history; the finding's file references (and any in the history)
+    only for the mediator's team (``reveal_files``), as the console shows them."""
+    names = ("text", "category_codes", "owner", "response_text", "action_plan", "evidence", "public_explanation")
+
+    def shown(value):
+        return withheld(value, reveal_files=reveal_files) if isinstance(value, str) else value
+
     history = [{"at": e.at, "actor": e.actor, "status_from": e.status_from, "status_to": e.status_to,
-                "changes": e.changes, "note": e.note} for e in recommendation.history]
+                "changes": {name: [shown(v) for v in change] if isinstance(change, list) else shown(change)
+                            for name, change in (e.changes or {}).items()},
+                "note": shown(e.note)} for e in recommendation.history]
     return {**recommendation_summary(recommendation, len(history)),
-            **{name: getattr(recommendation, name) for name in names}, "history": history}
+            "finding": shown(recommendation.finding), **{name: getattr(recommendation, name) for name in names},
+            "history": history}

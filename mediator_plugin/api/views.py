@@ -69,7 +69,7 @@ def list_recommendations():
 def show_recommendation(recommendation_id: int):
     """A recommendation with its follow-up and history."""
     recommendation = register.get_or_404(recommendation_id)
-    return jsonify(RecommendationSchema().dump(presenters.recommendation_detail(recommendation)))
+    return jsonify(RecommendationSchema().dump(_detail(recommendation)))
 
 
 @requires(Permission.RECOMMENDATION_MANAGE)
@@ -77,7 +77,7 @@ def create_recommendation():
     """Issue a recommendation (status ISSUED)."""
     fields = RecommendationCreateSchema().load(request.get_json(silent=True))
     recommendation = register.issue(current_identity(), fields)
-    response = jsonify(RecommendationSchema().dump(presenters.recommendation_detail(recommendation)))
+    response = jsonify(RecommendationSchema().dump(_detail(recommendation)))
     response.headers["Location"] = url_for(".show_recommendation", recommendation_id=recommendation.id)
     return response, 201
 
@@ -87,7 +87,7 @@ def change_recommendation(recommendation_id: int):
     """Change a recommendation's follow-up (status with its reason, company response…)."""
     fields = RecommendationChangeSchema().load(request.get_json(silent=True))
     recommendation = register.change(recommendation_id, current_identity(), fields)
-    return jsonify(RecommendationSchema().dump(presenters.recommendation_detail(recommendation)))
+    return jsonify(RecommendationSchema().dump(_detail(recommendation)))
 
 
 @public
@@ -109,3 +109,8 @@ def unknown(rest: str):
     if allowed:
         raise MethodNotAllowed(valid_methods=allowed)
     raise NotFound()
+
+
+def _detail(recommendation) -> dict:
+    """The recommendation as the caller may read it (file references for the mediator's team only)."""
+    return presenters.recommendation_detail(recommendation, reveal_files=current_identity().on_team)

@@ -57,3 +57,8 @@ def segments(text: str, *, reveal_files: bool) -> list[Segment]:
         start = match.end()
     pieces.append(Segment((text or "")[start:]))
     return [piece for piece in pieces if piece.text]
+
+
+def withheld(text: str | None, *, reveal_files: bool) -> str:
+    """``text`` as a reader outside the team may read it: its file references replaced by a neutral mark."""
+    return "".join(piece.text for piece in segments(text or "", reveal_files=reveal_files))

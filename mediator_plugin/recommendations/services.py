@@ -1,7 +1,10 @@
 """Issuing and following up the mediator's general recommendations (R-RECO-1), every change kept.
 
 Only the mediator manages the register; each change records who, when, the fields changed and the
-status before and after, which is what the annual report's follow-up table reads (R-RECO-2).
+status before and after, which is what the annual report's follow-up table reads (R-RECO-2). The register is
+read by the executives and published: its texts may name no one and no file (R-RECO-3, issue 15) — the
+case examples' residual check refuses an e-mail, a phone, an address, a customer number or a titled name in
+them, and a file reference anywhere but in the finding.
 """
 
 from __future__ import annotations
@@ -16,10 +19,32 @@ from mediator_plugin.core import audit
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import MissingField, NotAllowed
 from mediator_plugin.core.permissions import Identity, Permission
+from mediator_plugin.examples.redaction import Identifiers, find_residuals
 from mediator_plugin.recommendations.models import COMPANY_RESPONSES, STATUSES, Recommendation, RecommendationEvent
 
 EDITABLE = ("title", "finding", "text", "category_codes", "addressee", "owner", "company_response", "response_text",
             "action_plan", "due_on", "status", "evidence", "public_explanation", "last_review_on")
+
+
+# The texts the executives or the public read; the owner is a company role, named in the comex edition only.
+READ_OUTSIDE = ("title", "finding", "text", "response_text", "action_plan", "evidence", "public_explanation")
+# A recommendation may cite a date or an amount ("since 1 January", "fees of 20 €"): they identify no one. Its
+# finding may cite the files it rests on: the team follows them, every other reader gets a neutral mark
+# (recommendations.presenters.withheld: console, API, annual report).
+_ALLOWED_KINDS = ("exact_date", "exact_amount")
+
+
+def _check_identifiers(fields: dict) -> None:
+    """:class:`MissingField` on the first text of ``fields`` holding what identifies a person or a file."""
+    for name, value in fields.items():
+        if name not in (*READ_OUTSIDE, "note") or not isinstance(value, str):
+            continue
+        allowed = (*_ALLOWED_KINDS, "reference") if name == "finding" else _ALLOWED_KINDS
+        found = [r.found for r in find_residuals(value, Identifiers()) if r.kind not in allowed]
+        if found:
+            raise MissingField(_("This text holds what may identify a person or a file: %(found)s. Take it out: "
+                                 "the register is read by the executives and published.",
+                                 found=", ".join(found)), field="note" if name == "note" else name)
 
 
 def _require_manager(actor: Identity) -> None:
@@ -34,6 +59,7 @@ def issue(actor: Identity, *, title: str, finding: str, text: str, addressee: st
     for name, value in (("title", title), ("finding", finding), ("text", text)):
         if not value.strip():
             raise MissingField(_("This field is required."), field=name)
+    _check_identifiers({"title": title, "finding": finding, "text": text})
     if addressee not in state().settings["departments"]:
         raise MissingField(_("Unknown department."), field="addressee")
     known = {c["code"] for c in state().charter.categories_flat()}
@@ -65,6 +91,7 @@ def update(recommendation: Recommendation, actor: Identity, *, note: str = "", *
     if changes.get("company_response") == "declined" and not (changes.get("response_text")
                                                               or recommendation.response_text):
         raise MissingField(_("A declined recommendation needs the company's reasons."), field="response_text")
+    _check_identifiers({**changes, "note": note})
     previous_status = recommendation.status
     diff = {}
     for name, value in changes.items():

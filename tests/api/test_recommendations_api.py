@@ -160,3 +160,23 @@ def test_status_change_needs_reason_and_current_version(app, issued, api):
     assert patch(version=0, owner="X").status_code == 409
     assert client.patch(f"{API}/recommendations/999", json={"version": 0, "owner": "X"},
                         headers=headers).status_code == 404
+
+
+@pytest.mark.requirement("R-RECO-3", "R-CONF-1")
+def test_file_references_reach_only_the_team_through_the_api_and_never_the_report(app, people, api):
+    """A finding citing the files it rests on: does the API give the references to the team, a neutral mark to
+    the executive (in the finding and in the history), and does the annual report's data hold none?"""
+    from mediator_plugin.reports import publication
+
+    made = services.issue(people.mediatrice, title="Frais de résiliation", text="Les afficher avant confirmation.",
+                          finding="Les dossiers MED-2026-00012 et MED-2026-00031 le montrent.", addressee="billing",
+                          issued_on=date(2026, 3, 2))
+    services.update(made, people.mediatrice, finding="Le dossier MED-2026-00040 aussi.", note="Constat complété")
+    db.session.commit()
+    team = api("gestionnaire").get(f"{API}/recommendations/{made.id}").json
+    assert "MED-2026-00012" in team["finding"] or "MED-2026-00040" in team["finding"]
+    executive = api("comex").get(f"{API}/recommendations/{made.id}")
+    assert executive.status_code == 200 and "MED-" not in executive.get_data(as_text=True)
+    assert "[référence de dossier masquée]" in executive.json["finding"]
+    figures = publication.current_report(2026)["figures"]["recommendations"]
+    assert figures["new"] and "MED-" not in str(figures)

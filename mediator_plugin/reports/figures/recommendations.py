@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from mediator_plugin.core.db import db
 from mediator_plugin.recommendations.models import Recommendation, RecommendationEvent
+from mediator_plugin.recommendations.presenters import withheld
 from mediator_plugin.reports.figures.base import Scope, rows
 
 CLOSED_STATUSES = ("IMPLEMENTED", "DECLINED", "OBSOLETE")
@@ -21,7 +22,9 @@ def _status_at(moment) -> dict[int, str]:
 
 
 def _entry(r: Recommendation, before: str | None) -> dict:
-    return {"reference": r.reference, "title": r.title, "finding": r.finding, "text": r.text,
+    # The report goes to executives and the public: the finding's file references never reach it (issue 15).
+    return {"reference": r.reference, "title": r.title, "finding": withheld(r.finding, reveal_files=False),
+            "text": r.text,
             "categories": list(r.category_codes or ()), "addressee": r.addressee, "owner": r.owner,
             "issued_on": r.issued_on.isoformat(), "due_on": r.due_on.isoformat() if r.due_on else None,
             "company_response": r.company_response, "response_text": r.response_text,
