@@ -163,10 +163,14 @@ class HelpdeskError(Exception):
 
     retryable = False
 
-    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None,
+                 body: str = ""):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        # The vendor's answer, for the connector to read a known case in it; never in the message, which
+        # reaches the logs and the operations page (it may quote a ticket).
+        self.body = body
 
 
 class HelpdeskAuthError(HelpdeskError):

@@ -180,10 +180,11 @@ def _transient(error: HelpdeskError) -> bool:
 def _status_error(label: str, response: requests.Response, retry_after: float | None) -> HelpdeskError:
     status = response.status_code
     message = f"{label} returned HTTP {status}: {_excerpt(response)}"
+    body = response.content.decode("utf-8", errors="replace")
     if status in RETRYABLE_STATUSES:
-        return HelpdeskUnavailable(message, status=status, retry_after=retry_after)
+        return HelpdeskUnavailable(message, status=status, retry_after=retry_after, body=body)
     kind = _TYPED_ERRORS.get(status) or (HelpdeskRejected if 400 <= status < 500 else HelpdeskProtocolError)
-    return kind(message, status=status)
+    return kind(message, status=status, body=body)
 
 
 def _excerpt(response: requests.Response) -> str:

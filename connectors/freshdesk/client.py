@@ -108,7 +108,7 @@ class FreshdeskConnector:
             try:
                 _, headers, body = self.http.request("GET", url, params=params, bucket=LIST_BUCKET)
             except HelpdeskRejected as exc:
-                if exc.status != 400 or _WALL not in str(exc):
+                if exc.status != 400 or _WALL not in exc.body:
                     raise
                 raise self._wall(position) from exc
             if not isinstance(body, list):

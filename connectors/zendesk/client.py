@@ -238,7 +238,7 @@ class ZendeskConnector:
             except HelpdeskConflict:
                 continue  # The ticket changed under us: re-read it and take a fresh stamp.
             except HelpdeskRejected as exc:
-                if exc.status != 422 or "Status closed prevents ticket update" not in str(exc):
+                if exc.status != 422 or "Status closed prevents ticket update" not in exc.body:
                     raise
                 # Closed between our read and our write: the next read takes the closed-ticket path.
         raise HelpdeskConflict(
