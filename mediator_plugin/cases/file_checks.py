@@ -17,7 +17,6 @@ script, is refused; a name without an extension gets the one of its type, so a d
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ _ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/RichMedia", "/R
 _ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/GoToE", "/ImportData", "/SubmitForm", "/RichMediaExecute",
                    "/Rendition", "/Sound", "/Movie"}
 _ACTIVE_SUBTYPES = {"/RichMedia", "/FileAttachment", "/Screen", "/Movie", "/Sound", "/3D"}
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 # Text control characters no letter holds (tab, line feed and carriage return are text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Past this many pixels an image is a decompression bomb, not a scan (an A4 page at 600 dpi is 35 million).
@@ -70,7 +70,7 @@ def examine(filename: str, content: bytes, accepted: list[str]) -> Examined:
     media_type, formats = _claimed_type(content), accepted_formats(accepted)
     if media_type not in accepted:
         raise Refused(_("This type of file is not accepted. %(formats)s", formats=formats))
-    stem, extension = os.path.splitext(filename)
+    stem, extension = _split(filename)
     if extension and extension.lower() not in _NAMES[media_type]:
         if any(extension.lower() in names for names in _NAMES.values()):
             raise Refused(_("The name of this file ends in “%(extension)s” but its content is of another type. "
@@ -85,10 +85,17 @@ def examine(filename: str, content: bytes, accepted: list[str]) -> Examined:
 def download_name(filename: str, media_type: str) -> str:
     """``filename`` ending with the extension of its checked type (a document stored before the names were
     checked may lack it)."""
-    extension = os.path.splitext(filename)[1].lower()
+    extension = _split(filename)[1].lower()
     if media_type not in EXTENSION or extension in _NAMES[media_type]:
         return filename
     return f"{filename}{EXTENSION[media_type]}"
+
+
+def _split(filename: str) -> tuple[str, str]:
+    """(stem, extension): an extension is a dot and up to eight letters or digits at the end, so that
+    "Lettre de M. Dupont" has none."""
+    found = _EXTENSION.search(filename)
+    return (filename[:found.start()], found.group()) if found else (filename, "")
 
 
 def _claimed_type(content: bytes) -> str:

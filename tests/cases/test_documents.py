@@ -149,6 +149,8 @@ def test_text_is_served_as_utf8_text_and_every_download_carries_its_extension(ha
     assert _upload(client, reference, token, "notes", "Échéancier : 3 × 40 €".encode()).status_code == 303
     (document,) = _uploads()
     assert document.filename == "notes.txt"
+    assert _upload(client, reference, token, "Lettre de M. Dupont", b"Bonjour").status_code == 303  # no extension
+    assert _uploads()[-1].filename == "Lettre de M. Dupont.txt"
     download = client.get(f"/console/dossiers/{reference}/documents/{document.id}")
     assert download.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
