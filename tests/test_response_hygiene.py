@@ -19,8 +19,8 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def test_documents_and_pdfs_behind_the_sign_in_are_never_stored(app, people, client_for):
-    """Are a document download, a letter preview and a report PDF sent with Cache-Control: no-store (send_file
-    said no-cache, which lets a browser keep the file on disk), while the public report stays cacheable?"""
+    """Are a document download, a file page and a report PDF sent with Cache-Control: no-store (send_file said
+    no-cache, which lets a browser keep the file on disk)?"""
     case = admitted_case(people.gestionnaire)
     db.session.commit()
     lisa = client_for("gestionnaire")

@@ -77,8 +77,12 @@ def examine(filename: str, content: bytes, accepted: list[str]) -> Examined:
                             "%(formats)s", extension=extension, formats=formats))
         raise Refused(_("Files whose name ends in “%(extension)s” are not accepted. %(formats)s",
                         extension=extension, formats=formats))
-    checked = {"application/pdf": _checked_pdf, "image/jpeg": _reencoded_image, "image/png": _reencoded_image,
-               "text/plain": _checked_text}[media_type](content, media_type, formats)
+    if media_type == "application/pdf":
+        checked = _checked_pdf(content)
+    elif media_type == "text/plain":
+        checked = _checked_text(content, formats)
+    else:
+        checked = _reencoded_image(content, media_type)
     return Examined(media_type, checked, filename if extension else f"{stem}{EXTENSION[media_type]}")
 
 
@@ -108,7 +112,7 @@ def _claimed_type(content: bytes) -> str:
     return "text/plain"  # to be proved by _checked_text
 
 
-def _checked_text(content: bytes, _media_type: str, formats: str) -> bytes:
+def _checked_text(content: bytes, formats: str) -> bytes:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -119,7 +123,7 @@ def _checked_text(content: bytes, _media_type: str, formats: str) -> bytes:
     return content
 
 
-def _reencoded_image(content: bytes, media_type: str, _formats: str) -> bytes:
+def _reencoded_image(content: bytes, media_type: str) -> bytes:
     """The image decoded and saved again in its own format, without metadata, upright."""
     try:
         with Image.open(io.BytesIO(content)) as image:
@@ -143,7 +147,7 @@ def _reencoded_image(content: bytes, media_type: str, _formats: str) -> bytes:
     return out.getvalue()
 
 
-def _checked_pdf(content: bytes, _media_type: str, _formats: str) -> bytes:
+def _checked_pdf(content: bytes) -> bytes:
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):

@@ -101,10 +101,11 @@ def _exported_report(year: int, fmt: str) -> tuple[dict, str]:
     if edition not in EDITIONS or not 2000 <= year <= 2100:
         abort(404)
     try:
-        version = request.args.get("version")
-        if version is not None and bounded_int(version, 1) is None:
+        asked = request.args.get("version")
+        version = bounded_int(asked, 1)
+        if asked is not None and version is None:
             abort(404)  # no such version, like an unknown one
-        report = publication.current_report(year, bounded_int(version, 1))
+        report = publication.current_report(year, version)
     except LookupError:
         abort(404)
     identity = current_identity()
