@@ -24,6 +24,7 @@ from mediator_plugin.core.logs import finish_request, start_request
 from mediator_plugin.core.menu import main_menu
 from mediator_plugin.core.pdf import fr_date, fr_datetime
 from mediator_plugin.core.ratelimit import retry_after_seconds
+from mediator_plugin.core.urls import refuse_other_hosts
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -77,6 +78,7 @@ def build_blueprint() -> Blueprint:
     parent = Blueprint("mediator", __name__, template_folder="templates", static_folder="static",
                        static_url_path="/static/mediator")
     parent.before_request(start_request)  # first, so that even a refused request has its id and log line
+    parent.before_request(refuse_other_hosts)
     parent.before_request(load_identity)
     parent.before_request(_enforce)  # deny first: a forbidden request is a 403 whatever its token
     parent.before_request(_check_csrf)

@@ -27,6 +27,7 @@ from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.permissions import Identity, Role, public, roles_from_groups
 from mediator_plugin.core.ratelimit import rate_limited
 from mediator_plugin.core.staff import remember_login
+from mediator_plugin.core.urls import external_url
 
 SESSION_KEY = "mediator_user"
 # Clock difference tolerated between the provider and us on the ID token's exp and iat (authlib: 120 s).
@@ -98,7 +99,7 @@ def load_identity() -> None:
 @rate_limited("login_rate_limit")
 def login():
     """Start the authorization-code flow."""
-    redirect_uri = url_for("mediator.auth.callback", _external=True)
+    redirect_uri = external_url("mediator.auth.callback")
     try:
         return _client().authorize_redirect(redirect_uri, nonce=secrets.token_urlsafe(24))
     except RequestException as exc:
@@ -170,7 +171,7 @@ def logout():
     """End the session here and, where the provider offers it, at the provider."""
     data = session.pop(SESSION_KEY, None)
     session.clear()
-    home = url_for("mediator.public.home", _external=True)
+    home = external_url("mediator.public.home")
     if data:
         audit.record("logout", actor=data["sub"], roles=data["roles"])
         db.session.commit()
