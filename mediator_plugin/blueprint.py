@@ -79,6 +79,7 @@ def build_blueprint() -> Blueprint:
                        static_url_path="/static/mediator")
     parent.before_request(start_request)  # first, so that even a refused request has its id and log line
     parent.before_request(refuse_other_hosts)
+    parent.before_request(_refuse_nul_characters)
     parent.before_request(load_identity)
     parent.before_request(_enforce)  # deny first: a forbidden request is a 403 whatever its token
     parent.before_request(_check_csrf)
@@ -158,6 +159,12 @@ def _enforce():
     if request.endpoint == "mediator.static":
         return None
     return permissions.enforce()
+
+
+def _refuse_nul_characters():
+    # No text a person types holds a NUL character, and PostgreSQL refuses one in any text it is given.
+    if any("\x00" in value for source in (request.args, request.form) for value in source.values()):
+        abort(400, _("The request holds a character that no text may contain (NUL)."))
 
 
 def _check_csrf():
