@@ -7,7 +7,8 @@ the URL map, so a link reads the same in a page, a mail sent by ``mediator jobs`
 A request whose ``Host`` names another host is refused on the plugin's pages (400): a forged header can then
 neither reach a page nor steer a link (issue 15). The hosts accepted are ``base_url``'s, those of
 ``allowed_hosts`` (a leading dot accepts the subdomains) and, when ``base_url`` is on this machine, the
-loopback names. ``/healthz`` answers whatever the host: probes call it by address and it tells nothing.
+loopback names. The health checks answer whatever the host: probes call them by address and they tell
+nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from mediator_plugin import state
 from mediator_plugin.core.i18n import gettext as _
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
-ANY_HOST_ENDPOINTS = frozenset({"mediator.public.healthz", "mediator.static"})
+ANY_HOST_ENDPOINTS = frozenset({"mediator.public.healthz", "mediator.public.liveness", "mediator.static"})
 
 
 def external_url(endpoint: str, **values) -> str:
