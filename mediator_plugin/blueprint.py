@@ -51,12 +51,6 @@ def register_converters(app: Flask) -> None:
     app.url_map.converters.setdefault("dbint", DatabaseIntegerConverter)
 
 
-def csrf_exempt(view):
-    """For endpoints authenticated otherwise (signed webhooks)."""
-    view._mediator_csrf_exempt = True
-    return view
-
-
 def build_blueprint() -> Blueprint:
     """Assemble the parent blueprint and its children (imported here to keep start-up order explicit)."""
     from mediator_plugin.admin.blueprint import bp as admin_bp
@@ -162,7 +156,7 @@ def _check_csrf():
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    if getattr(view, "_mediator_csrf_exempt", False):
+    if permissions.csrf_exempted(view):
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
