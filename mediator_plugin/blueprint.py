@@ -27,6 +27,7 @@ from mediator_plugin.core.logs import finish_request, start_request
 from mediator_plugin.core.menu import main_menu
 from mediator_plugin.core.pdf import fr_date, fr_datetime
 from mediator_plugin.core.ratelimit import retry_after_seconds
+from mediator_plugin.core.urls import refuse_other_hosts
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'self'; form-action 'self'{provider}; frame-ancestors 'none'")
@@ -74,6 +75,8 @@ def build_blueprint() -> Blueprint:
     parent = Blueprint("mediator", __name__, template_folder="templates", static_folder="static",
                        static_url_path="/static/mediator")
     parent.before_request(start_request)  # first, so that even a refused request has its id and log line
+    parent.before_request(refuse_other_hosts)
+    parent.before_request(_refuse_nul_characters)
     parent.before_request(load_identity)
     parent.before_request(_enforce)  # deny first: a forbidden request is a 403 whatever its token
     parent.before_request(_check_csrf)
@@ -153,6 +156,12 @@ def _enforce():
     if request.endpoint == "mediator.static":
         return None
     return permissions.enforce()
+
+
+def _refuse_nul_characters():
+    # No text a person types holds a NUL character, and PostgreSQL refuses one in any text it is given.
+    if any("\x00" in value for source in (request.args, request.form) for value in source.values()):
+        abort(400, _("The request holds a character that no text may contain (NUL)."))
 
 
 def _check_csrf():

@@ -1,12 +1,13 @@
-"""Fixtures with real components: SQLite and PostgreSQL, the OIDC provider over HTTP, SMTP on loopback.
+"""Fixtures with real components: SQLite and PostgreSQL, the OIDC providers over HTTP, SMTP on loopback.
 
-``MEDIATOR_TEST_STRICT=1`` (set by .ci/run) turns a missing PostgreSQL or Chromium into a failure.
+``MEDIATOR_TEST_STRICT=1`` (set by .ci/run) turns a missing PostgreSQL, Chromium or Node.js into a failure.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from tests.support.certified_oidc import certified_provider, install, node_problem
 from tests.support.identities import GROUPS, user_claims
 from tests.support.postgres import postgres_bin, throwaway_postgres
 from tests.support.smtp import smtp_server
@@ -27,6 +29,10 @@ TEST_ROLES = {
     "admin": ["it-admins"],
     "correspondent": {"billing": ["dept-billing"], "contracts": ["dept-contracts"]},
 }
+# The test app's client at the certified provider: the Flask test client's host is http://localhost.
+CERTIFIED_CLIENT = {"client_id": "mediateur", "client_secret": "s3cret",
+                    "redirect_uris": ["http://localhost/auth/callback"],
+                    "post_logout_redirect_uris": ["http://localhost/"]}
 TEST_DEPARTMENTS = {
     "billing": {"label": "Facturation", "email": "facturation@example.com"},
     "contracts": {"label": "Contrats", "email": "contrats@example.com"},
@@ -56,6 +62,30 @@ def oidc_issuer():
     users = [User(sub=c["sub"], claims={k: v for k, v in c.items() if k != "sub"}) for c in user_claims()]
     with run_server_in_thread(port=0, user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def certified_oidc(tmp_path_factory):
+    """The certified OpenID provider (oidc-provider on Node.js, tests/support/certified_oidc.py), one process for
+    the session, knowing the client of :data:`CERTIFIED_CLIENT` and the test identities. An app signs in through
+    it with ``make_app(oidc=certified_settings(certified_oidc))`` and ``certified_oidc.sign_in(client, sub)``."""
+    problem = node_problem()
+    if problem:
+        missing("Node.js for the certified OpenID provider",
+                f"{problem}; Debian 12's nodejs is too old, .ci/run shows a way")
+    try:
+        install()
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        missing("The oidc-provider package", f"npm ci failed: {(error.stderr or '')[-500:]}")
+    log = tmp_path_factory.mktemp("certified-oidc") / "provider.log"
+    with certified_provider([CERTIFIED_CLIENT], user_claims(), log) as provider:
+        yield provider
+
+
+def certified_settings(provider) -> dict:
+    """The ``oidc`` settings of an app signing in through the certified ``provider`` as CERTIFIED_CLIENT."""
+    return {"issuer": provider.issuer, "client_id": CERTIFIED_CLIENT["client_id"],
+            "client_secret": CERTIFIED_CLIENT["client_secret"]}
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ EXPECTED = {
     "mediator.public.home": EVERYONE,
     "mediator.public.charter": EVERYONE,
     "mediator.public.healthz": EVERYONE,
+    "mediator.public.liveness": EVERYONE,
     "mediator.public.filing_form": EVERYONE,
     "mediator.public.file_request": EVERYONE,
     "mediator.public.acknowledgement": EVERYONE,

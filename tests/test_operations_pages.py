@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.operations import JobRun
 from mediator_plugin.core.outbox import OutboxKind, OutboxMessage, enqueue
+from mediator_plugin.intake.models import SyncCheckpoint
 from tests.support.factories import admitted_case
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -71,6 +72,8 @@ def test_admin_sees_backlog_runs_and_helpdesk_health(app, login):
                summary={"sync": {}, "errors": ["sync zendesk: HelpdeskUnavailable: 503 from the helpdesk"],
                         "outbox": {"sent": 0}}),
         JobRun(host="jobs-1", started_at=now, summary={}),
+        SyncCheckpoint(vendor="freshdesk", checkpoint="x", updated_at=now,
+                       last_summary={"pages": 1, "seen": 1, "new": 3}),
     ])
     db.session.commit()
     client = app.test_client()
@@ -84,3 +87,4 @@ def test_admin_sees_backlog_runs_and_helpdesk_health(app, login):
     assert "2,5 s" in page and "jobs-2" in page and "avec erreurs" in page and "non terminé" in page
     health = page.split('id="helpdesks-h"', 1)[1].split("</table>", 1)[0]
     assert "en échec" in health and "HelpdeskUnavailable: 503 from the helpdesk" in health
+    assert "1 page, 1 ticket lu, 3 nouvelles demandes" in health  # plural forms by count (issue 17)

@@ -23,6 +23,7 @@ def host(database_url, tmp_path, oidc_issuer):
 
     MediatorPlugin(app, url_prefix="/mediation", settings={
         "env": "test", "database_url": database_url, "storage_dir": str(tmp_path / "files"),
+        "base_url": "http://localhost",
         "oidc": {"issuer": oidc_issuer, "client_id": "mediateur", "client_secret": "x"},
         "roles": TEST_ROLES, "departments": TEST_DEPARTMENTS,
     })

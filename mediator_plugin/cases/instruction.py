@@ -25,6 +25,7 @@ from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, Missi
 from mediator_plugin.core.outbox import OutboxKind, enqueue
 from mediator_plugin.core.pdf import fr_date
 from mediator_plugin.core.permissions import Identity
+from mediator_plugin.core.urls import external_url
 
 EXTENSION_REASONS = ("expertise", "multiple_contracts", "awaiting_documents", "legal_question", "other")
 
@@ -106,7 +107,7 @@ def request_observations(case: Case, actor: Identity, *, department: str, questi
             "body": _("The mediator asks your department for its observations on file %(reference)s by "
                       "%(due)s at the latest. Answer in your correspondent space: %(url)s",
                       reference=case.reference, due=fr_date(due_on),
-                      url=settings["base_url"].rstrip("/") + "/correspondant/"),
+                      url=external_url("mediator.correspondent.requests")),
             "attachments": [],
         }, case_id=case.id)
     return request

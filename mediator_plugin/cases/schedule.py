@@ -5,12 +5,14 @@ The file page and the intake queue read this; every date comes from :mod:`mediat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from mediator_plugin.cases import deadlines
 from mediator_plugin.cases.workflow import AWAITING_ANSWERS, BEFORE_ADMISSION, CLOCK_RUNNING, INSTRUCTING, State
 from mediator_plugin.core.calendar import DeadlineState, deadline_state, paris_date
+from mediator_plugin.core.i18n import N_, translated
 from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.pdf import fr_date
 
@@ -36,11 +38,15 @@ class NextStep:
     status: str
 
 
-def status_words() -> dict[str, str]:
-    """What each status reads as, next to its date."""
-    return {DeadlineState.ON_TRACK.value: _("on track"), DeadlineState.SOON.value: _("approaching"),
-            deadlines.RejectionStage.URGENT.value: _("urgent"), DeadlineState.OVERDUE.value: _("passed"),
-            WAITING: _("not running yet")}
+# What each status reads as, next to its date.
+_STATUS_WORDS = {DeadlineState.ON_TRACK.value: N_("on track"), DeadlineState.SOON.value: N_("approaching"),
+                 deadlines.RejectionStage.URGENT.value: N_("urgent"), DeadlineState.OVERDUE.value: N_("passed"),
+                 WAITING: N_("not running yet")}
+
+
+def status_words() -> Mapping[str, str]:
+    """What each status reads as, next to its date, in the current language."""
+    return translated(_STATUS_WORDS)
 
 
 def rejection_deadline(received_on: date, due: date | None, on: date) -> Deadline:

@@ -26,6 +26,7 @@ from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.errors import InvalidTransition, MissingField
 from mediator_plugin.core.outbox import OutboxKind, OutboxMessage, enqueue
 from mediator_plugin.core.permissions import Identity
+from mediator_plugin.core.urls import external_url
 
 RECIPIENTS = ("consumer", "company")
 REQUESTERS = ("consumer", "company", "mediator")  # "mediator": on the team's own initiative
@@ -129,7 +130,7 @@ def _mail_to_consumer(case: Case, email: str, chosen: list[Document], *, key: in
 
 
 def _notice_to_department(case: Case, department: str, chosen: list[Document], *, key: int) -> OutboxMessage:
-    url = state().settings["base_url"].rstrip("/") + "/correspondant/"
+    url = external_url("mediator.correspondent.requests")
     return enqueue(OutboxKind.MAIL, f"share:{key}", {
         "to_department": department,
         "subject": _("Mediation %(reference)s: documents shared with your department", reference=case.reference),

@@ -25,6 +25,7 @@ from mediator_plugin.core.db import autocommit_reads, db, reads_in_autocommit_re
 from mediator_plugin.core.permissions import Identity, Role, current_identity, public, roles_from_groups
 from mediator_plugin.core.ratelimit import rate_limited
 from mediator_plugin.core.staff import remember_login
+from mediator_plugin.core.urls import external_url
 
 SESSION_KEY = "mediator_session"
 # Clock difference tolerated between the provider and us on the ID token's exp and iat (authlib: 120 s).
@@ -71,7 +72,7 @@ def load_identity() -> None:
 @rate_limited("login_rate_limit")
 def login():
     """Start the authorization-code flow."""
-    redirect_uri = url_for("mediator.auth.callback", _external=True)
+    redirect_uri = external_url("mediator.auth.callback")
     try:
         return oidc.client().authorize_redirect(redirect_uri, nonce=secrets.token_urlsafe(24))
     except RequestException as exc:
@@ -137,7 +138,7 @@ def logout():
     identity, session_id = current_identity(), g.get("_mediator_session_id")
     if request.method == "GET":
         return render_template("mediator/logout.html", signed_in=identity is not None)
-    home = url_for("mediator.public.home", _external=True)
+    home = external_url("mediator.public.home")
     id_token = sessions.end(session_id, sessions.EndReason.SIGNED_OUT, utcnow()) if session_id else None
     if id_token is not None:
         audit.record("logout", actor=identity.sub, roles=identity.roles, target=f"session:{session_id}")

@@ -12,6 +12,7 @@ import string
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -329,15 +330,20 @@ class Charter:
     def label(self, kind: str, code: str) -> str:
         """French label of an outcome, interruption, ground, company refusal reason, category or dispute domain
         code."""
-        table = {
+        return self._labels[kind][code]
+
+    @cached_property
+    def _labels(self) -> dict[str, dict[str, str]]:
+        # Built once per charter (it never changes once loaded): a file page asks for several labels.
+        tables = {
             "outcome": self.rules["outcomes"],
             "interruption": self.rules["interruptions"],
             "ground": self.rules["grounds"],
             "company_refusal": self.rules["company_refusal_reasons"],
             "category": self.categories_flat(),
             "dispute_domain": self.scope["dispute_domains"],
-        }[kind]
-        return {item["code"]: item["label"] for item in table}[code]
+        }
+        return {kind: {item["code"]: item["label"] for item in table} for kind, table in tables.items()}
 
     def sector_mediator(self) -> str:
         """The sector mediator's identity on one line: name, address, website (R-SCOPE-3)."""

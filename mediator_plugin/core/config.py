@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from limits import parse_many
 
@@ -22,6 +23,7 @@ DEFAULTS: dict = {
     "database_url": "sqlite:///var/mediator.db",
     "secret_key": "",
     "base_url": "http://127.0.0.1:5000",
+    "allowed_hosts": [],
     "storage_dir": "var/files",
     "smtp_url": "",
     "mail_from": "mediateur@example.com",
@@ -240,6 +242,16 @@ def _check_secret_key(key: str) -> None:
                           "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
 
 
+def _check_addresses(base_url: str, allowed_hosts: list) -> None:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError("setting 'base_url' must be the service's address, e.g. https://mediation.example.fr "
+                          "(a path only where a proxy serves it under one)")
+    if not all(isinstance(host, str) and host and "/" not in host and ":" not in host for host in allowed_hosts):
+        raise ConfigError("setting 'allowed_hosts' must list host names without scheme or port, "
+                          "e.g. [\"mediation.example.fr\", \".example.fr\"]")
+
+
 def _validate(settings: dict) -> None:
     if settings["env"] not in ENVIRONMENTS:
         raise ConfigError(f"setting 'env' must be one of {', '.join(ENVIRONMENTS)}")
@@ -258,6 +270,7 @@ def _validate(settings: dict) -> None:
     for duration in ("session_idle_minutes", "session_lifetime_hours"):
         if settings[duration] < 1:
             raise ConfigError(f"setting '{duration}' must be a whole number, at least 1")
+    _check_addresses(settings["base_url"], settings["allowed_hosts"])
     if settings["trusted_proxies"] < 0:
         raise ConfigError("setting 'trusted_proxies' must be 0 (no proxy) or the number of proxies in front")
     if settings["log_format"] not in ("json", "plain"):

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -27,6 +26,7 @@ from mediator_plugin.core.calendar import paris_date
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.outbox import OutboxKind, enqueue
 from mediator_plugin.core.text import first_line
+from mediator_plugin.core.urls import external_url
 from mediator_plugin.intake.models import IntakeItem, OnlineFiling
 
 MAX_ATTACHMENTS = 5
@@ -138,7 +138,7 @@ def _queue_acknowledgement(reference: str, request: FilingRequest) -> None:
     """The mail to the consumer: the reference and what comes next, never the tracking code — nor anything
     typed in the form: anyone may type any address, and the mail must not carry their words to it."""
     charter = state().charter
-    tracking_url = state().settings["base_url"].rstrip("/") + url_for("mediator.public.tracking_form")
+    tracking_url = external_url("mediator.public.tracking_form")
     with force_locale("fr"):  # the consumer is written to in French, whatever the browser's language
         subject = _("Your request for mediation %(reference)s", reference=reference)
         warning = "" if request.certified_written_complaint else "\n\n" + no_prior_complaint_warning()

@@ -64,9 +64,16 @@ def report_pdf(year: int):
 
 
 @public
+def liveness():
+    """200 while the process serves requests, whatever the database: a liveness probe that restarted every
+    worker during a database outage would add an outage of the application to it."""
+    return jsonify(status="ok")
+
+
+@public
 def healthz():
-    """200 with the schema revision when the database answers, 503 otherwise; no authentication, so no
-    version of the software (which would tell a caller which flaws to try).
+    """Readiness: 200 with the schema revision when the database answers, 503 otherwise; no authentication,
+    so no version of the software (which would tell a caller which flaws to try).
 
     Reading the revision row (rather than ``SELECT 1``) proves the schema is there, and makes this the
     one-row reference route of ``bench/console_speed.py``.

@@ -33,7 +33,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(make_app, login):
 def test_session_cookie_is_secure_when_the_base_url_is_https(make_app):
     """With an https base URL, is the session cookie marked Secure (never sent in clear)?"""
     client = make_app(base_url="https://mediation.example.com").test_client()
-    cookie = _set_cookie(client.get("/login", base_url="https://localhost"))
+    cookie = _set_cookie(client.get("/login", base_url="https://mediation.example.com"))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 

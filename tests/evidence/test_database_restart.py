@@ -11,7 +11,8 @@ from tests.api.conftest import API, error_of
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_requests_fail_cleanly_while_the_database_is_down_and_recover(make_app, own_postgres, login):
     """While PostgreSQL is stopped, is every request a French 503 with Retry-After (HTML or JSON, never a
-    500), and once it is back, does the very next request succeed without restarting the application?"""
+    500) — the readiness check too, while the liveness check stays 200 —, and once it is back, does the very
+    next request succeed without restarting the application?"""
     app = make_app(database_url=own_postgres.url())
     visitor, mediator = app.test_client(), app.test_client()
     login(mediator, "mediatrice")
@@ -27,6 +28,8 @@ def test_requests_fail_cleanly_while_the_database_is_down_and_recover(make_app, 
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
         assert error_of(answer)["code"] == "unavailable"
         assert visitor.get("/healthz").json["database"] == "unreachable"
+        assert visitor.get("/healthz").status_code == 503  # not ready: taken out of the load balancer
+        assert visitor.get("/healthz/live").status_code == 200  # alive: not restarted
     finally:
         own_postgres.pg_ctl("start")
 
