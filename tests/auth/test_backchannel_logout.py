@@ -3,6 +3,8 @@ a valid logout token ends exactly the sessions it names; any defect is a 400 tha
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +12,7 @@ from mediator_plugin.core.audit import AuditEntry
 from mediator_plugin.core.db import db
 from tests.support.console_session import session_rows as rows
 from tests.support.forged_oidc import LOGOUT_DEFECTS
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.requirement("R-CONF-1")
 ENDPOINT = "/auth/backchannel-logout"
@@ -119,3 +122,25 @@ def test_the_endpoint_needs_no_csrf_token_and_no_session(sso, three_sessions):
     answer = _post(sso, sso.provider.logout_token(sid=sids["lisa"]))
     assert answer.status_code == 200 and not _signed_in(browsers["lisa"])
     assert sso.app.test_client().get(ENDPOINT).status_code == 405
+
+
+def test_a_sign_out_at_the_certified_provider_ends_the_console_session(make_app, certified_oidc):
+    """End to end with a certified provider (oidc-provider on Node.js): Claire signs in to the console, then
+    signs out at the provider itself (not through the console); does the provider's back-channel call end her
+    console session, and that one only?"""
+    client_id, secret = f"back-channel-{secrets.token_hex(4)}", secrets.token_urlsafe(32)
+    app = make_app(oidc={"issuer": certified_oidc.issuer, "client_id": client_id, "client_secret": secret})
+    with serve(app) as base:  # the provider calls the console over HTTP
+        certified_oidc.register_client(
+            client_id=client_id, client_secret=secret, redirect_uris=[f"{base}/auth/callback"],
+            backchannel_logout_uri=f"{base}{ENDPOINT}", backchannel_logout_session_required=True)
+        claire, lisa = app.test_client(), app.test_client()
+        provider_browser = certified_oidc.sign_in(claire, "mediatrice")
+        certified_oidc.sign_in(lisa, "gestionnaire")
+        assert _signed_in(claire) and _signed_in(lisa)
+        certified_oidc.end_session(provider_browser, certified_oidc.metadata["end_session_endpoint"])
+        assert not _signed_in(claire)
+        assert _signed_in(lisa)
+    [ended] = [row for row in rows(app) if row.ended_at is not None]
+    assert (ended.sub, ended.end_reason) == ("mediatrice", "provider") and ended.provider_sid
+    assert "back-channel logout" not in certified_oidc.log_text()  # the provider saw no failure
