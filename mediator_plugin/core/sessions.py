@@ -152,15 +152,12 @@ def open_sessions_of(sub: str) -> list[ConsoleSession]:
                               .order_by(ConsoleSession.id)).scalars().all()
 
 
-def alive_condition(now: datetime, idle: timedelta):
-    """Open, within its lifetime and used within the idle limit."""
-    return sa.and_(_sessions.c.ended_at.is_(None), _sessions.c.expires_at > now, _sessions.c.last_seen_at >= now - idle)
-
-
 def active(now: datetime, idle: timedelta) -> list[ConsoleSession]:
-    """The sessions alive now, by person's name then sign-in time."""
-    return db.session.execute(sa.select(ConsoleSession).where(alive_condition(now, idle))
-                              .order_by(ConsoleSession.name, ConsoleSession.sub, ConsoleSession.created_at)
+    """The sessions alive now (open, within their lifetime, used within the idle limit: :func:`lapse`'s
+    bounds), by person's name then sign-in time."""
+    alive = sa.select(ConsoleSession).where(ConsoleSession.ended_at.is_(None), ConsoleSession.expires_at > now,
+                                            ConsoleSession.last_seen_at >= now - idle)
+    return db.session.execute(alive.order_by(ConsoleSession.name, ConsoleSession.sub, ConsoleSession.created_at)
                               ).scalars().all()
 
 
