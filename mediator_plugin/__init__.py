@@ -45,8 +45,8 @@ class MediatorPlugin:
             raise RuntimeError("MediatorPlugin is already initialised on this application")
         from mediator_plugin.blueprint import build_blueprint, register_converters
         from mediator_plugin.core import db as db_module
-        from mediator_plugin.core.auth import init_oauth
         from mediator_plugin.core.i18n import init_babel
+        from mediator_plugin.core.oidc import init_oauth
         from mediator_plugin.core.ratelimit import init_limiter, trust_proxies
         from mediator_plugin.core.schema import init_migrations
 
@@ -79,8 +79,10 @@ def _import_models() -> None:
     from mediator_plugin.cases import documents
     from mediator_plugin.cases import models as _cases  # noqa: F401
     from mediator_plugin.core import audit as _audit  # noqa: F401
+    from mediator_plugin.core import backchannel as _backchannel  # noqa: F401
     from mediator_plugin.core import operations as _operations  # noqa: F401
     from mediator_plugin.core import outbox as _outbox  # noqa: F401
+    from mediator_plugin.core import sessions as _sessions  # noqa: F401
     from mediator_plugin.core import staff as _staff  # noqa: F401
     from mediator_plugin.core.db import db
     from mediator_plugin.examples import models as _examples  # noqa: F401

@@ -6,7 +6,9 @@ apply the view's declared access rule (deny by default). After: security headers
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import get_locale
@@ -14,6 +16,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
+from mediator_plugin import state
 from mediator_plugin.cases import presenters
 from mediator_plugin.core import permissions
 from mediator_plugin.core.auth import load_identity
@@ -27,7 +30,7 @@ from mediator_plugin.core.ratelimit import retry_after_seconds
 from mediator_plugin.core.urls import refuse_other_hosts
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+       "base-uri 'self'; form-action 'self'{provider}; frame-ancestors 'none'")
 # Turning stored codes into words on every page.
 LABELS = {
     "answer_label": presenters.answer_label, "channel_label": presenters.channel_label,
@@ -50,12 +53,6 @@ class DatabaseIntegerConverter(IntegerConverter):
 def register_converters(app: Flask) -> None:
     """Make ``dbint`` known to the application's URL map, before the plugin's rules are added."""
     app.url_map.converters.setdefault("dbint", DatabaseIntegerConverter)
-
-
-def csrf_exempt(view):
-    """For endpoints authenticated otherwise (signed webhooks)."""
-    view._mediator_csrf_exempt = True
-    return view
 
 
 def build_blueprint() -> Blueprint:
@@ -173,7 +170,7 @@ def _check_csrf():
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    if getattr(view, "_mediator_csrf_exempt", False):
+    if permissions.csrf_exempted(view):
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
@@ -182,8 +179,16 @@ def _check_csrf():
         abort(400, "CSRF")
 
 
+@functools.cache
+def _csp(issuer: str) -> str:
+    """The policy; ``form-action`` also names the identity provider's origin, because the sign-out form's answer
+    redirects there (its end-session endpoint) and browsers hold a form's redirects to ``form-action`` too."""
+    origin = urlsplit(issuer)
+    return CSP.format(provider=f" {origin.scheme}://{origin.netloc}" if origin.scheme and origin.netloc else "")
+
+
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", _csp(state().settings["oidc"]["issuer"]))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

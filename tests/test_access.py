@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from mediator_plugin.cases import instruction
 from mediator_plugin.cases.models import Document, ObservationRequest
 from mediator_plugin.core.db import db
+from tests.support.console_session import sign_out
 from tests.support.factories import admitted_case
 
 ANONYMOUS = "anonymous"
@@ -36,6 +37,7 @@ EXPECTED = {
     "mediator.auth.login": EVERYONE,
     "mediator.auth.callback": EVERYONE,
     "mediator.auth.logout": EVERYONE,
+    "mediator.auth.backchannel_logout": EVERYONE,  # authenticated by the provider's signed logout token
     "mediator.cases.dashboard": TEAM,
     "mediator.cases.index": TEAM,
     "mediator.cases.show": TEAM,
@@ -71,6 +73,10 @@ EXPECTED = {
     "mediator.webhooks.receive": EVERYONE,  # authenticated by the helpdesk's signature, not a session
     "mediator.admin.health": {"mediatrice", "admin-si"},
     "mediator.admin.retry": {"mediatrice", "admin-si"},
+    # Who is signed in, with which roles, and ending a session: IT's (no file content).
+    "mediator.admin.sessions": {"admin-si"},
+    "mediator.admin.end_session": {"admin-si"},
+    "mediator.admin.end_person": {"admin-si"},
     "mediator.api.list_files": TEAM,
     "mediator.api.show_file": TEAM,
     "mediator.api.list_recommendations": TEAM | {"comex"},
@@ -107,7 +113,7 @@ def world(app, people):
     return {"reference": case.reference, "document_id": document.id, "request_id": request.id,
             "item_id": 999, "year": 2026, "action": "request_consumer_info", "filename": "mediator.css",
             "kind": "seizure", "vendor": "zendesk", "message_id": 999, "recommendation_id": 999, "rest": "nothing",
-            "example_id": 999, "hold_id": 999}
+            "example_id": 999, "hold_id": 999, "session_id": 999}
 
 
 def _url(rule, values) -> str:
@@ -169,6 +175,6 @@ def test_logout_ends_the_session(app, world, login):
     client = app.test_client()
     login(client, "gestionnaire")
     assert client.get("/console/").status_code == 200
-    client.get("/logout")
+    sign_out(client)
     response = client.get("/console/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -1,1 +1,2 @@
-"""Operations health for IT and the mediator: connectors, job runs, deliveries — never file content."""
+"""The administrator's pages: operations health (IT and the mediator: connectors, job runs, deliveries) and the
+console's sessions (IT) — never file content."""

@@ -18,12 +18,11 @@ from mediator_plugin.api.schemas import (
     RecommendationQuerySchema,
     RecommendationSchema,
 )
-from mediator_plugin.blueprint import csrf_exempt
 from mediator_plugin.cases import queries
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core import audit
 from mediator_plugin.core.db import db
-from mediator_plugin.core.permissions import Permission, current_identity, public, requires
+from mediator_plugin.core.permissions import Permission, csrf_exempt, current_identity, public, requires
 
 
 def _page(schema, items: list, query: dict, total: int):

@@ -29,7 +29,7 @@ from mediator_plugin.cases.workflow import (
 )
 from mediator_plugin.core import audit
 from mediator_plugin.core.audit import AuditEntry
-from mediator_plugin.core.db import autocommit_reads, db
+from mediator_plugin.core.db import autocommit_reads, db, reads_in_autocommit
 from mediator_plugin.core.errors import MediationError
 from mediator_plugin.core.i18n import gettext as _
 from mediator_plugin.core.permissions import Permission, current_identity, requires
@@ -64,6 +64,7 @@ def dashboard():
 
 
 @requires(Permission.CASE_READ)
+@reads_in_autocommit
 def index():
     """The file list with filters, search and pages."""
     args = request.args
@@ -89,6 +90,7 @@ def _sort_labels() -> dict[str, str]:
 
 
 @requires(Permission.CASE_READ)
+@reads_in_autocommit
 def show(reference: str):
     """The whole file on one page; the read is audited."""
     return _file_page(reference)

@@ -1,11 +1,10 @@
-"""SSO with OpenID Connect (authorization code + PKCE, state, nonce) through authlib.
+"""SSO with OpenID Connect (authorization code + PKCE, state, nonce) and the console session.
 
-authlib checks the state, the ID token's signature (provider JWKS), expiry and nonce. It checks the
-issuer and the audience only when told to (:func:`_id_token_rules`), and accepts whatever algorithm the
-provider's discovery lists, ``none`` included, unless :class:`_SignedIdTokensOnly` strikes it out.
-We refuse a callback without an ID token, map the groups claim to roles (settings ``[roles]``) and
-rotate the session at login. The session ends after ``session_idle_minutes`` without a request (to
-the minute: the time of the last request is refreshed once a minute).
+The callback refuses a sign-in without an ID token, maps the groups claim to roles (settings ``[roles]``) and
+opens a server-side session (:mod:`~mediator_plugin.core.sessions`) whose random id is all the cookie carries,
+under the plugin's key of Flask's signed session. Each request reads that session once; it gives no identity
+once ended, idle for ``session_idle_minutes`` (to the minute: its last activity is written once a minute) or
+older than ``session_lifetime_hours``, after which a new sign-in reads the groups again. Sign-out is a POST.
 ``/login`` and ``/auth/callback`` are rate-limited per client address (``login_rate_limit``).
 """
 
@@ -15,83 +14,57 @@ import secrets
 from datetime import timedelta
 
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
-from flask import Blueprint, Flask, abort, current_app, g, redirect, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from joserfc.errors import JoseError
 from requests import RequestException
 
 from mediator_plugin import state
-from mediator_plugin.core import audit
-from mediator_plugin.core.db import db, utcnow
-from mediator_plugin.core.permissions import Identity, Role, public, roles_from_groups
+from mediator_plugin.core import audit, backchannel, oidc, sessions
+from mediator_plugin.core.db import autocommit_reads, db, reads_in_autocommit_requested, utcnow
+from mediator_plugin.core.permissions import Identity, Role, current_identity, public, roles_from_groups
 from mediator_plugin.core.ratelimit import rate_limited
 from mediator_plugin.core.staff import remember_login
 from mediator_plugin.core.urls import external_url
 
-SESSION_KEY = "mediator_user"
+SESSION_KEY = "mediator_session"
 # Clock difference tolerated between the provider and us on the ID token's exp and iat (authlib: 120 s).
 ID_TOKEN_LEEWAY_SECONDS = 60
-# The last request's time is written back at most once a minute: rewriting the signed cookie on every
-# request cost a tenth of a console page, and a minute is precise enough for an idle limit in minutes.
-SEEN_EVERY_SECONDS = 60
+# A session's last activity is written at most once a minute: a write on every request would cost more than
+# the lookup, and a minute is precise enough for an idle limit in minutes.
+SEEN_EVERY = timedelta(seconds=60)
 bp = Blueprint("auth", __name__)
-
-
-class _SignedIdTokensOnly(FlaskOAuth2App):
-    """The provider's client; authlib takes the accepted ID-token algorithms from the provider's
-    discovery document, so an unsigned token (``alg: none``) is struck from that list here."""
-
-    def load_server_metadata(self):
-        metadata = super().load_server_metadata()
-        algorithms = metadata.get("id_token_signing_alg_values_supported") or []
-        metadata["id_token_signing_alg_values_supported"] = [a for a in algorithms if str(a).lower() != "none"]
-        return metadata
-
-
-def init_oauth(app: Flask, settings) -> None:
-    """Register the OIDC client on a private authlib registry (the host's own registry is untouched)."""
-    oidc = settings["oidc"]
-    if not oidc["issuer"]:
-        app.extensions["mediator_oauth"] = None
-        return
-    oauth = OAuth()
-    oauth.app = app
-    oauth.register(
-        "mediator_oidc",
-        client_id=oidc["client_id"],
-        client_secret=oidc["client_secret"],
-        server_metadata_url=oidc["issuer"].rstrip("/") + "/.well-known/openid-configuration",
-        client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
-        client_cls=_SignedIdTokensOnly,
-    )
-    app.extensions["mediator_oauth"] = oauth
-
-
-def _client():
-    oauth = current_app.extensions["mediator_oauth"]
-    if oauth is None:
-        abort(503, _("Single sign-on is not configured."))
-    return oauth.create_client("mediator_oidc")
+bp.add_url_rule("/auth/backchannel-logout", "backchannel_logout", backchannel.receive, methods=["POST"])
 
 
 def load_identity() -> None:
-    """``before_request``: the identity of the session, unless it has been idle too long."""
-    g._mediator_identity = None  # ``g`` can outlive a request (an app context shared by several)
-    data = session.get(SESSION_KEY)
-    if not data:
+    """``before_request``: the identity of the session the cookie names, while that session is alive."""
+    g._mediator_identity = g._mediator_session_id = None  # ``g`` can outlive a request (a shared app context)
+    token = session.get(SESSION_KEY)
+    if not token or request.endpoint == "mediator.static":
         return
-    now = utcnow().timestamp()
-    idle = timedelta(minutes=state().settings["session_idle_minutes"]).total_seconds()
-    if now - data.get("seen", 0) > idle:
+    if reads_in_autocommit_requested(current_app.view_functions.get(request.endpoint)):
+        autocommit_reads()  # the lookup shares the page's connection and transaction mode
+    row = sessions.find(token)
+    now = utcnow()
+    settings = state().settings
+    over = row is None or row.ended_at is not None
+    reason = None if over else sessions.lapse(row, now, timedelta(minutes=settings["session_idle_minutes"]))
+    if over or reason:
         session.pop(SESSION_KEY, None)
+        if reason:
+            db.session.commit()  # out of the lookup's transaction: the end and its audit entry are one
+            sessions.expire(row.id, row.sub, reason, now)
+            db.session.commit()
         return
-    if now - data.get("seen", 0) >= SEEN_EVERY_SECONDS:
-        data["seen"] = now
-        session[SESSION_KEY] = data
+    if now - row.last_seen_at >= SEEN_EVERY:
+        db.session.commit()
+        sessions.touch(row.id, now)
+        db.session.commit()
+    g._mediator_session_id = row.id
     g._mediator_identity = Identity(
-        sub=data["sub"], name=data["name"], email=data["email"],
-        roles=frozenset(Role(r) for r in data["roles"]), departments=frozenset(data["departments"]))
+        sub=row.sub, name=row.name, email=row.email, roles=frozenset(Role(r) for r in row.roles),
+        departments=frozenset(row.departments))
 
 
 @bp.route("/login")
@@ -101,22 +74,22 @@ def login():
     """Start the authorization-code flow."""
     redirect_uri = external_url("mediator.auth.callback")
     try:
-        return _client().authorize_redirect(redirect_uri, nonce=secrets.token_urlsafe(24))
+        return oidc.client().authorize_redirect(redirect_uri, nonce=secrets.token_urlsafe(24))
     except RequestException as exc:
-        _provider_unreachable(exc)
+        oidc.provider_unreachable(exc)
 
 
 @bp.route("/auth/callback")
 @public
 @rate_limited("login_rate_limit")
 def callback():
-    """Finish the flow: validate the ID token, map roles, rotate the session."""
-    client = _client()
+    """Finish the flow: validate the ID token, map roles, open a new session (rotation)."""
+    client = oidc.client()
     try:
-        token = client.authorize_access_token(claims_options=_id_token_rules(client),
+        token = client.authorize_access_token(claims_options=oidc.id_token_rules(client),
                                               leeway=ID_TOKEN_LEEWAY_SECONDS)
     except RequestException as exc:
-        _provider_unreachable(exc)
+        oidc.provider_unreachable(exc)
     except (OAuthError, JoseError, ValueError, KeyError) as exc:
         current_app.logger.warning("SSO callback refused: %s", exc)
         abort(401, _("The sign-in could not be verified. Please try again."))
@@ -127,30 +100,22 @@ def callback():
     settings = state().settings
     roles, departments = roles_from_groups(claims.get(settings["oidc"]["groups_claim"], []), settings["roles"])
     name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
-    next_url = session.get("mediator_next")
+    next_url, previous = session.get("mediator_next"), session.get(SESSION_KEY)
     session.clear()  # rotation: nothing from before the login survives
-    session[SESSION_KEY] = {
-        "sub": claims["sub"], "name": name, "email": claims.get("email", ""), "roles": sorted(roles),
-        "departments": sorted(departments), "seen": utcnow().timestamp(), "id_token": token.get("id_token", ""),
-    }
+    now = utcnow()
+    replaced = sessions.end_by_token(previous, sessions.EndReason.REPLACED, now) if previous else None
+    session_id, session_token = sessions.open_session(
+        sub=claims["sub"], name=name, email=claims.get("email", ""), roles=roles, departments=departments,
+        provider_sid=claims.get("sid"), id_token=token.get("id_token", ""), now=now,
+        lifetime=timedelta(hours=settings["session_lifetime_hours"]))
     remember_login(claims["sub"], name, claims.get("email", ""), roles, departments)
-    audit.record("login", actor=claims["sub"], roles=roles, detail={"roles": sorted(roles)})
+    audit.record("login", actor=claims["sub"], roles=roles, target=f"session:{session_id}",
+                 detail={"roles": sorted(roles), **({"replaced_session": replaced} if replaced else {})})
     db.session.commit()
+    session[SESSION_KEY] = session_token
     if next_url and next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect(_landing(roles))
-
-
-def _provider_unreachable(exc: Exception):
-    current_app.logger.warning("SSO provider unreachable: %s", exc)
-    abort(503, _("The sign-in service does not answer. Try again in a few minutes."))
-
-
-def _id_token_rules(client) -> dict:
-    """The ID token must name our provider as issuer and our client among its audiences."""
-    issuer = client.load_server_metadata().get("issuer") or state().settings["oidc"]["issuer"]
-    return {"iss": {"essential": True, "value": issuer},
-            "aud": {"essential": True, "values": [client.client_id]}}
 
 
 def _landing(roles) -> str:
@@ -168,19 +133,23 @@ def _landing(roles) -> str:
 @bp.route("/logout", methods=["GET", "POST"])
 @public
 def logout():
-    """End the session here and, where the provider offers it, at the provider."""
-    data = session.pop(SESSION_KEY, None)
-    session.clear()
+    """GET: a page with the sign-out button (a link or a prefetch must not sign anyone out). POST: end the
+    server-side session first, then the cookie, then, where the provider offers it, the provider's session."""
+    identity, session_id = current_identity(), g.get("_mediator_session_id")
+    if request.method == "GET":
+        return render_template("mediator/logout.html", signed_in=identity is not None)
     home = external_url("mediator.public.home")
-    if data:
-        audit.record("logout", actor=data["sub"], roles=data["roles"])
-        db.session.commit()
-        if current_app.extensions["mediator_oauth"] is not None:
-            client = _client()
-            try:
-                metadata = client.load_server_metadata()
-            except (OSError, ValueError):
-                metadata = {}
-            if metadata.get("end_session_endpoint"):
-                return client.logout_redirect(post_logout_redirect_uri=home, id_token_hint=data.get("id_token"))
+    id_token = sessions.end(session_id, sessions.EndReason.SIGNED_OUT, utcnow()) if session_id else None
+    if id_token is not None:
+        audit.record("logout", actor=identity.sub, roles=identity.roles, target=f"session:{session_id}")
+    db.session.commit()
+    session.clear()
+    if id_token is not None and oidc.configured():
+        client = oidc.client()
+        try:
+            metadata = client.load_server_metadata()
+        except (OSError, ValueError):
+            metadata = {}
+        if metadata.get("end_session_endpoint"):
+            return client.logout_redirect(post_logout_redirect_uri=home, id_token_hint=id_token or None)
     return redirect(home, code=303)

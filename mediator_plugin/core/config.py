@@ -28,7 +28,9 @@ DEFAULTS: dict = {
     "smtp_url": "",
     "mail_from": "mediateur@example.com",
     "session_idle_minutes": 30,
+    "session_lifetime_hours": 10,
     "login_rate_limit": "20 per minute",
+    "backchannel_logout_rate_limit": "60 per minute",
     "filing_rate_limit": "10 per hour",
     "tracking_rate_limit": "10 per minute; 50 per hour",
     "ratelimit_storage_uri": "memory://",
@@ -263,8 +265,11 @@ def _validate(settings: dict) -> None:
         if not (isinstance(department, Mapping) and set(department) == {"label", "email"}
                 and all(isinstance(v, str) and v for v in department.values())):
             raise ConfigError(f"setting 'departments.{code}' must be a table with a label and an email")
-    for rate in ("login_rate_limit", "filing_rate_limit", "tracking_rate_limit"):
+    for rate in ("login_rate_limit", "backchannel_logout_rate_limit", "filing_rate_limit", "tracking_rate_limit"):
         _check_rate(rate, settings[rate])
+    for duration in ("session_idle_minutes", "session_lifetime_hours"):
+        if settings[duration] < 1:
+            raise ConfigError(f"setting '{duration}' must be a whole number, at least 1")
     _check_addresses(settings["base_url"], settings["allowed_hosts"])
     if settings["trusted_proxies"] < 0:
         raise ConfigError("setting 'trusted_proxies' must be 0 (no proxy) or the number of proxies in front")

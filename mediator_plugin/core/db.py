@@ -97,6 +97,22 @@ def autocommit_reads() -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
+_AUTOCOMMIT_MARK = "_mediator_autocommit_reads"
+
+
+def reads_in_autocommit(view):
+    """Mark a view that calls :func:`autocommit_reads` first: the request's earlier statements (the session's
+    lookup) then run that way too, on the same connection, instead of beginning a transaction that would
+    keep the page from it."""
+    setattr(view, _AUTOCOMMIT_MARK, True)
+    return view
+
+
+def reads_in_autocommit_requested(view) -> bool:
+    """True for a view marked with :func:`reads_in_autocommit`."""
+    return getattr(view, _AUTOCOMMIT_MARK, False)
+
+
 class json_rows(FunctionElement):
     """Aggregate: a JSON array holding, per row, the JSON array of the given columns (None when there is
     no row). It lets one statement bring a short list along with its parent's row; JSON columns stay JSON."""

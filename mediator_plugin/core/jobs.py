@@ -1,5 +1,5 @@
 """One pass of the periodic work (``mediator jobs``): sync, reminders, refusal-deadline alerts, the notice to the
-CECMC of changed listing or governance data, outbox delivery.
+CECMC of changed listing or governance data, outbox delivery, the end of console sessions that ran out unseen.
 
 Safe on several hosts at once against PostgreSQL: a sync holds its helpdesk's advisory lock, the
 reminders scan a transaction-level one, and outbox rows are taken with ``SKIP LOCKED``. Each run is
@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from connectors.base import HelpdeskError
+from mediator_plugin import state
 from mediator_plugin.cases.alerts import send_rejection_alerts
 from mediator_plugin.cases.reminders import send_due_reminders
+from mediator_plugin.core import sessions
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.helpdesks import configured_connectors
@@ -34,7 +37,8 @@ def run_jobs() -> dict:
     except Locked:
         log.info("jobs run skipped: another run holds the lock on this host", extra={"skipped": True})
         return {"skipped": "another run of the jobs is still working on this host", "sync": {}, "refreshed": {},
-                "errors": [], "reminders": 0, "alerts": 0, "outbox": {"sent": 0, "retried": 0, "failed": 0}}
+                "errors": [], "reminders": 0, "alerts": 0, "outbox": {"sent": 0, "retried": 0, "failed": 0},
+                "sessions": {"expired": 0, "deleted": 0}}
 
 
 def _run() -> dict:
@@ -55,6 +59,7 @@ def _run() -> dict:
         result["cecmc_notice"] = check_in_own_transaction("jobs", record_baseline=False).status
         delivered = deliver_outbox()
         result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}
+        result["sessions"] = sessions.sweep(utcnow(), timedelta(minutes=state().settings["session_idle_minutes"]))
     except Exception:
         log.exception("jobs run failed", extra={"job_run": run.id, "host": run.host})
         raise

@@ -22,6 +22,7 @@ ENTRIES = (
     (Permission.CASE_READ, "mediator.examples.index", N_("Examples")),
     (Permission.CORRESPONDENT_SPACE, "mediator.correspondent.requests", N_("My requests")),
     (Permission.ADMIN_HEALTH, "mediator.admin.health", N_("Operations")),
+    (Permission.SESSION_MANAGE, "mediator.admin.sessions", N_("Sessions")),
     (Permission.RECOMMENDATION_READ, "mediator.recommendations.index", N_("Recommendations")),
     (Permission.DASHBOARD_AGGREGATES, "mediator.dashboard.index", N_("Steering")),
     (Permission.REPORT_READ, "mediator.reports.index", N_("Reports")),

@@ -3,7 +3,7 @@
 Every view of the plugin declares its rule with :func:`requires` or :func:`public`; the hook
 :func:`enforce` runs before each request of the plugin's blueprints and refuses (403) any endpoint
 that declared nothing, any identity lacking the permission and anyone without a session on a
-protected page (redirected to log in).
+protected page (redirected to log in). A POST authenticated otherwise declares :func:`csrf_exempt`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     REPORT_PUBLISH = "report:publish"
     REPORT_READ = "report:read"
     RETENTION_READ = "retention:read"
+    SESSION_MANAGE = "session:manage"
 
 
 _TEAM = {
@@ -67,7 +68,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.CORRESPONDENT: frozenset({Permission.CORRESPONDENT_SPACE, Permission.IMPLEMENTATION_RECORD}),
     Role.EXECUTIVE: frozenset({Permission.REPORT_READ, Permission.DASHBOARD_AGGREGATES,
                                Permission.RECOMMENDATION_READ}),
-    Role.ADMIN: frozenset({Permission.ADMIN_HEALTH}),
+    # The console's sessions (who is signed in, with which roles; ending one) are the IT administrator's: no file
+    # content, and the security of the sign-in is IT's.
+    Role.ADMIN: frozenset({Permission.ADMIN_HEALTH, Permission.SESSION_MANAGE}),
 }
 TEAM_ROLES = frozenset({Role.MEDIATOR, Role.CASE_HANDLER})
 
@@ -132,6 +135,20 @@ def public(view):
     """Declare a view open to anyone (public pages, login, logout, health, signed webhooks)."""
     setattr(view, _RULE_ATTR, PUBLIC)
     return view
+
+
+_CSRF_EXEMPT_ATTR = "_mediator_csrf_exempt"
+
+
+def csrf_exempt(view):
+    """Declare a POST authenticated otherwise than by the session, so without a CSRF token (signed webhooks,
+    the identity provider's logout token)."""
+    setattr(view, _CSRF_EXEMPT_ATTR, True)
+    return view
+
+
+def csrf_exempted(view) -> bool:
+    return getattr(view, _CSRF_EXEMPT_ATTR, False)
 
 
 def access_rule(view) -> Permission | str | None:

@@ -12,11 +12,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, request
 
 from connectors.base import HelpdeskError
-from mediator_plugin.blueprint import csrf_exempt
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.helpdesks import configured_connectors
 from mediator_plugin.core.operations import WebhookHint
-from mediator_plugin.core.permissions import public
+from mediator_plugin.core.permissions import csrf_exempt, public
 from mediator_plugin.intake.models import IntakeItem
 from mediator_plugin.intake.sync import upsert_snapshot
 

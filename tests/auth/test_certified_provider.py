@@ -24,7 +24,9 @@ from joserfc.jwk import KeySet
 
 from mediator_plugin.cases import instruction
 from mediator_plugin.cases.models import ObservationRequest
+from mediator_plugin.core.auth import SESSION_KEY
 from mediator_plugin.core.db import db
+from mediator_plugin.core.sessions import ConsoleSession, token_hash
 from tests.conftest import CERTIFIED_CLIENT, certified_settings
 from tests.support.factories import admitted_case
 from tests.support.servers import serve
@@ -42,8 +44,14 @@ def app(make_app, certified_oidc):
 
 
 def _signed_in_user(client) -> dict:
+    """What the console's server-side session of ``client`` holds of the person."""
     with client.session_transaction() as session:
-        return session["mediator_user"]
+        token = session[SESSION_KEY]
+    with client.application.app_context():
+        row = db.session.execute(sa.select(ConsoleSession).where(
+            ConsoleSession.token_hash == token_hash(token))).scalar_one()
+        return {"sub": row.sub, "name": row.name, "email": row.email, "roles": row.roles,
+                "departments": row.departments, "id_token": row.id_token}
 
 
 def _header(token: str) -> dict:

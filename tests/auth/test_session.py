@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import sqlalchemy as sa
 from freezegun import freeze_time
 
-from mediator_plugin.core.db import utcnow
+from mediator_plugin.core.auth import SESSION_KEY
+from mediator_plugin.core.db import db, utcnow
+from mediator_plugin.core.sessions import ConsoleSession, token_hash
+from tests.support.console_session import sign_out
 
 COOKIE = "session"
 
@@ -46,7 +50,11 @@ def test_login_rotates_the_session(make_app, login):
     with client.session_transaction() as after:
         assert "planted" not in after
         assert not [key for key in after if key.startswith("_state_")]  # the login's state and nonce are spent
-        assert after["mediator_user"]["sub"] == "mediatrice"
+        token = after[SESSION_KEY]
+    with app.app_context():  # the cookie carries a random id; the server keeps only its hash, with the identity
+        row = db.session.execute(sa.select(ConsoleSession)).scalar_one()
+        assert (row.sub, row.token_hash, row.roles) == ("mediatrice", token_hash(token), ["mediator"])
+        assert token not in str(db.session.execute(sa.select(ConsoleSession.__table__)).all())
     replay = app.test_client()  # someone holding the cookie from before the login
     replay.set_cookie(COOKIE, planted_cookie)
     console = replay.get("/console/")
@@ -66,13 +74,13 @@ def test_idle_session_ends_and_activity_keeps_it(make_app, login):
         ended = client.get("/console/")
     assert ended.status_code == 302 and ended.headers["Location"].endswith("/login")
     with client.session_transaction() as after:
-        assert "mediator_user" not in after
+        assert SESSION_KEY not in after
 
 
 def test_logout_goes_to_the_providers_end_session_with_the_id_token(sso):
     """Does logout end the session and send the browser to the provider's end_session_endpoint with id_token_hint?"""
     sso.finish(sso.start())
-    response = sso.client.get("/logout")
+    response = sign_out(sso.client)
     target = urlsplit(response.headers["Location"])
     assert response.status_code == 302
     assert f"{target.scheme}://{target.netloc}{target.path}" == sso.provider.issuer + "/end-session"
@@ -87,7 +95,7 @@ def test_logout_without_end_session_returns_home(sso):
     """When the provider offers no end_session_endpoint, does logout still end the session and go home?"""
     sso.provider.end_session = False
     sso.finish(sso.start())
-    response = sso.client.get("/logout")
+    response = sign_out(sso.client)
     assert response.status_code == 303 and response.headers["Location"] == "http://localhost/"
     console = sso.client.get("/console/")
     assert console.status_code == 302 and console.headers["Location"].endswith("/login")

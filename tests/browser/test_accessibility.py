@@ -65,7 +65,7 @@ def _screens(files):
         ("mediatrice", "/console/recommandations/"), ("mediatrice", "/console/recommandations/nouvelle"),
         ("comex", "/console/pilotage/"), ("comex", "/console/rapports/"), ("mediatrice", "/console/rapports/"),
         ("mediatrice", f"/console/rapports/{paris_date(utcnow()).year - 1}/textes"),
-        ("agent-sav", "/console/"),
+        ("agent-sav", "/console/"), ("admin-si", "/console/admin/sessions"), ("gestionnaire", "/logout"),
     ]
 
 

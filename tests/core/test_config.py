@@ -86,6 +86,19 @@ def test_wrong_type_is_named():
         load_settings(environ={**BASE_ENV, "MEDIATOR_SESSION_IDLE_MINUTES": "soon"})
 
 
+def test_session_settings_are_read_and_checked():
+    """Are the session's lifetime (10 hours by default) and the back-channel logout rate read from the environment,
+    and a lifetime or idle limit under 1, or a rate that is not one, refused with the key's name?"""
+    assert load_settings(environ=BASE_ENV)["session_lifetime_hours"] == 10
+    settings = load_settings(environ={**BASE_ENV, "MEDIATOR_SESSION_LIFETIME_HOURS": "8",
+                                      "MEDIATOR_BACKCHANNEL_LOGOUT_RATE_LIMIT": "100 per minute"})
+    assert (settings["session_lifetime_hours"], settings["backchannel_logout_rate_limit"]) == (8, "100 per minute")
+    for key, value in (("SESSION_LIFETIME_HOURS", "0"), ("SESSION_IDLE_MINUTES", "-5"),
+                       ("BACKCHANNEL_LOGOUT_RATE_LIMIT", "often")):
+        with pytest.raises(ConfigError, match=key.lower()):
+            load_settings(environ={**BASE_ENV, f"MEDIATOR_{key}": value})
+
+
 @pytest.mark.requirement("R-HELPDESK-1")
 def test_complaint_outcome_settings_are_checked():
     """Is a Freshdesk outcome field that is not a cf_ field refused, and are the values read as a JSON list?"""

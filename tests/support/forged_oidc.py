@@ -2,8 +2,11 @@
 
 oidc-provider-mock only issues good tokens. This one, served on loopback by :func:`forged_provider`,
 offers discovery, JWKS, authorize, token and end-session, records what the client sent (state, nonce,
-PKCE challenge and verifier) and issues for ``mediatrice`` an ID token that is good, or has the defect
-the test sets on ``provider.defect`` (one of :data:`DEFECTS`).
+PKCE challenge and verifier) and issues for ``provider.sub`` (``mediatrice`` unless a test changes it) an ID
+token that is good, or has the defect the test sets on ``provider.defect`` (one of :data:`DEFECTS`). Each ID
+token carries a new session id (``sid``), recorded in ``issued_sids``. :meth:`ForgedProvider.logout_token` signs
+a back-channel logout token (OpenID Connect Back-Channel Logout 1.0) with the same key, good or with one of
+:data:`LOGOUT_DEFECTS`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,21 @@ DEFECTS = {
     "wrong_nonce": "nonce is not the one sent at authorize",
     "no_id_token": "the token answer carries no ID token",
 }
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+# Each defect of a logout token and what it changes in an otherwise good one.
+LOGOUT_DEFECTS = {
+    "bad_signature": "signed with another key under the provider's key id",
+    "alg_none": "header alg none, no signature",
+    "wrong_issuer": "iss names another provider",
+    "wrong_audience": "aud names another client",
+    "no_events": "no events claim",
+    "other_event": "events holds another event only",
+    "nonce": "carries a nonce, which a logout token must not",
+    "no_sid_nor_sub": "neither sid nor sub",
+    "no_jti": "no jti",
+    "stale": "issued ten minutes ago",
+    "expired": "exp passed five minutes ago",
+}
 
 
 @dataclass
@@ -50,21 +68,45 @@ class ForgedProvider:
     authorize_requests: list[dict] = field(default_factory=list)
     token_requests: list[dict] = field(default_factory=list)
     issued_id_tokens: list[str] = field(default_factory=list)
+    issued_sids: list[str] = field(default_factory=list)
     _codes: dict[str, str] = field(default_factory=dict)
+    _key: RSAKey | None = None
+    _impostor: RSAKey | None = None
 
     def reset(self) -> None:
-        """Good tokens again, nothing recorded."""
-        self.defect, self.end_session, self.signing_algs = None, True, ("RS256",)
-        for record in (self.authorize_requests, self.token_requests, self.issued_id_tokens):
+        """Good tokens again for ``mediatrice``, nothing recorded."""
+        self.defect, self.end_session, self.signing_algs, self.sub = None, True, ("RS256",), "mediatrice"
+        for record in (self.authorize_requests, self.token_requests, self.issued_id_tokens, self.issued_sids):
             record.clear()
+
+    def logout_token(self, *, sid: str | None = None, sub: str | None = None, defect: str | None = None) -> str:
+        """A back-channel logout token naming ``sid`` and/or ``sub``, good or with ``defect`` (LOGOUT_DEFECTS)."""
+        if defect is not None and defect not in LOGOUT_DEFECTS:
+            raise ValueError(f"unknown logout defect {defect!r}")
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 120,
+                  "jti": secrets.token_urlsafe(16), "events": {LOGOUT_EVENT: {}}}
+        claims.update({name: value for name, value in (("sid", sid), ("sub", sub)) if value is not None})
+        changes = {"wrong_issuer": {"iss": "http://127.0.0.1:9/another-provider"},
+                   "wrong_audience": {"aud": "another-client"},
+                   "other_event": {"events": {"http://schemas.openid.net/event/another": {}}},
+                   "nonce": {"nonce": secrets.token_urlsafe(12)},
+                   "stale": {"iat": now - 600, "exp": now + 60}, "expired": {"iat": now - 420, "exp": now - 300}}
+        claims.update(changes.get(defect, {}))
+        for name in {"no_events": ("events",), "no_sid_nor_sub": ("sid", "sub"), "no_jti": ("jti",)}.get(defect, ()):
+            claims.pop(name, None)
+        header = {"alg": "RS256", "kid": KID, "typ": "logout+jwt"}
+        if defect == "alg_none":
+            return f"{_b64(json.dumps({**header, 'alg': 'none'}))}.{_b64(json.dumps(claims))}."
+        return jwt.encode(header, claims, self._impostor if defect == "bad_signature" else self._key)
 
 
 @contextlib.contextmanager
 def forged_provider() -> Iterator[ForgedProvider]:
     """Serve a :class:`ForgedProvider` on 127.0.0.1 for the duration of the block."""
-    provider = ForgedProvider()
     key = RSAKey.generate_key(2048, parameters={"kid": KID})
     impostor = RSAKey.generate_key(2048, parameters={"kid": KID})
+    provider = ForgedProvider(_key=key, _impostor=impostor)
     with serve(_build_app(provider, key, impostor)) as base_url:
         provider.issuer = base_url
         yield provider
@@ -122,9 +164,11 @@ def _build_app(provider: ForgedProvider, key: RSAKey, impostor: RSAKey) -> Flask
 
 def _id_token(provider: ForgedProvider, key: RSAKey, impostor: RSAKey, nonce: str) -> str:
     now = int(time.time())
+    sid = secrets.token_urlsafe(12)
+    provider.issued_sids.append(sid)
     claims = {"iss": provider.issuer, "sub": provider.sub, "aud": provider.client_id, "iat": now, "exp": now + 300,
               "nonce": nonce, "name": provider.sub.capitalize(), "email": f"{provider.sub}@example.com",
-              "groups": GROUPS[provider.sub]}
+              "groups": GROUPS[provider.sub], "sid": sid}
     defect = provider.defect
     if defect is not None and defect not in DEFECTS:
         raise ValueError(f"unknown defect {defect!r}")
