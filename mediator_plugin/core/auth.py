@@ -93,11 +93,14 @@ def callback():
     except (OAuthError, JoseError, ValueError, KeyError) as exc:
         current_app.logger.warning("SSO callback refused: %s", exc)
         abort(401, _("The sign-in could not be verified. Please try again."))
-    claims = token.get("userinfo")
-    if not claims or not claims.get("sub"):
+    if not token.get("userinfo") or not token["userinfo"].get("sub"):
         current_app.logger.warning("SSO callback refused: the provider returned no ID token")
         abort(401, _("The sign-in could not be verified. Please try again."))
     settings = state().settings
+    try:
+        claims = oidc.person_claims(client, token, settings["oidc"]["groups_claim"])
+    except (RequestException, OAuthError, ValueError) as exc:
+        oidc.provider_unreachable(exc)
     roles, departments = roles_from_groups(claims.get(settings["oidc"]["groups_claim"], []), settings["roles"])
     name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
     next_url, previous = session.get("mediator_next"), session.get(SESSION_KEY)

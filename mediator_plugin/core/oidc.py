@@ -70,3 +70,20 @@ def id_token_rules(provider) -> dict:
     """The ID token must name our provider as issuer and our client among its audiences."""
     return {"iss": {"essential": True, "value": issuer(provider)},
             "aud": {"essential": True, "values": [provider.client_id]}}
+
+
+def person_claims(provider, token: dict, groups_claim: str) -> dict:
+    """The person's claims: the verified ID token's, completed from the userinfo endpoint when it lacks the
+    name, the e-mail or the groups (many providers, oidc-provider's defaults among them, put only ``sub`` in
+    the ID token). The ID token's own claims win, and userinfo is ignored unless it names the same ``sub``
+    (OpenID Connect Core 5.3.2: else it may be another person's answer)."""
+    claims = dict(token["userinfo"])
+    wanted = ("email", groups_claim) if claims.get("name") or claims.get("preferred_username") \
+        else ("name", "email", groups_claim)
+    if all(key in claims for key in wanted) or not provider.load_server_metadata().get("userinfo_endpoint"):
+        return claims
+    extra = provider.userinfo(token=token)
+    if extra.get("sub") != claims["sub"]:
+        current_app.logger.warning("SSO userinfo ignored: it names another subject than the ID token")
+        return claims
+    return {**extra, **claims}

@@ -28,7 +28,9 @@ from mediator_plugin.core.auth import SESSION_KEY
 from mediator_plugin.core.db import db
 from mediator_plugin.core.sessions import ConsoleSession, token_hash
 from tests.conftest import CERTIFIED_CLIENT, certified_settings
+from tests.support.certified_oidc import certified_provider
 from tests.support.factories import admitted_case
+from tests.support.identities import user_claims
 from tests.support.servers import serve
 
 CALLBACK = CERTIFIED_CLIENT["redirect_uris"][0]
@@ -94,6 +96,28 @@ def test_the_mediator_signs_in_and_lands_on_her_dashboard(app, certified_oidc):
     assert (user["name"], user["email"]) == ("Claire Martin", "mediatrice@example.com")  # the provider's claims
     dashboard = client.get("/console/")
     assert dashboard.status_code == 200 and "Claire Martin" in dashboard.get_data(as_text=True)
+
+
+@pytest.mark.requirement("R-CONF-1")
+def test_name_and_e_mail_given_only_by_userinfo_are_read_there(make_app, certified_oidc, tmp_path):
+    """With the provider's default, where the ID token carries only ``sub`` (and here the groups), are the
+    mediator's name and e-mail read from the userinfo endpoint (the console showed her ``sub`` and no e-mail)?
+    A second provider process, of the package ``certified_oidc`` installed."""
+    with certified_provider([CERTIFIED_CLIENT], user_claims(), tmp_path / "provider.log",
+                            claims_in_userinfo=True) as provider:
+        client = make_app(oidc=certified_settings(provider)).test_client()
+        id_token_claims = _id_token_claims_of(provider, client)
+        assert "name" not in id_token_claims and "email" not in id_token_claims  # the case this test is about
+        user = _signed_in_user(client)
+        assert (user["sub"], user["roles"]) == ("mediatrice", ["mediator"])
+        assert (user["name"], user["email"]) == ("Claire Martin", "mediatrice@example.com")
+
+
+def _id_token_claims_of(provider, client) -> dict:
+    """Sign ``client`` in as the mediator; the claims of the ID token the provider gave (not verified: read)."""
+    provider.sign_in(client, "mediatrice")
+    token = _signed_in_user(client)["id_token"]
+    return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
 
 
 @pytest.mark.requirement("R-CONF-1", "R-IND-1")

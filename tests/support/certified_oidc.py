@@ -118,11 +118,13 @@ class CertifiedProvider:
 
 
 @contextlib.contextmanager
-def certified_provider(clients: list[dict], accounts: list[dict], log: Path) -> Iterator[CertifiedProvider]:
+def certified_provider(clients: list[dict], accounts: list[dict], log: Path, *,
+                       claims_in_userinfo: bool = False) -> Iterator[CertifiedProvider]:
     """Start provider.js with these clients (client metadata) and accounts ({sub, name, email, groups});
-    its output goes to ``log``. Needs :func:`install` first."""
+    its output goes to ``log``. With ``claims_in_userinfo`` the ID token carries only ``sub`` and the groups,
+    name and e-mail being given by the userinfo endpoint (oidc-provider's default). Needs :func:`install` first."""
     arguments = ["node", "provider.js", "--port", "0", "--clients", json.dumps(clients),
-                 "--accounts", json.dumps(accounts)]
+                 "--accounts", json.dumps(accounts), *(["--claims-in-userinfo"] if claims_in_userinfo else [])]
     with log.open("w") as output:
         # stdin stays open as a pipe: the provider exits when it closes, even if this process is killed.
         process = subprocess.Popen(arguments, cwd=PACKAGE, stdin=subprocess.PIPE, stdout=output,

@@ -1,6 +1,7 @@
 // Tests only: a certified OpenID Connect provider (panva/oidc-provider) on loopback for Médiateur's login tests.
 //
 //   node provider.js --port 0 --clients '<JSON list of client metadata>' --accounts '<JSON list of identities>'
+//                    [--claims-in-userinfo]
 //
 // It listens on 127.0.0.1 (port 0: any free port), then prints one line "listening <issuer>" on stdout.
 // Clients are standard client metadata (client_id, client_secret, redirect_uris, post_logout_redirect_uris,
@@ -22,6 +23,8 @@ const { values: options } = parseArgs({
     port: { type: 'string', default: '0' },
     clients: { type: 'string', default: '[]' },
     accounts: { type: 'string', default: '[]' },
+    // oidc-provider's default: the ID token carries only what no userinfo call can give (sub, groups here).
+    'claims-in-userinfo': { type: 'boolean', default: false },
   },
 });
 const accounts = new Map(JSON.parse(options.accounts).map((account) => [account.sub, account]));
@@ -51,8 +54,8 @@ function configuration() {
     // The groups claim comes with every sign-in, as a group mapper of Keycloak or Entra ID gives it:
     // the console asks for "openid email profile" only.
     claims: { openid: ['sub', 'groups'], email: ['email', 'email_verified'], profile: ['name'] },
-    // The console reads the person's claims from the ID token (authlib's parse_id_token), not from userinfo.
-    conformIdTokenClaims: false,
+    // By default name and e-mail come in the ID token too; with --claims-in-userinfo only from userinfo.
+    conformIdTokenClaims: options['claims-in-userinfo'],
     pkce: { required: () => true },
     // Lifetimes in seconds, set so that the provider does not warn about its defaults; a test lasts less.
     ttl: { AccessToken: 3600, AuthorizationCode: 60, Grant: 36000, IdToken: 3600, Interaction: 600, Session: 36000 },
