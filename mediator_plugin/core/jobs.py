@@ -1,5 +1,5 @@
 """One pass of the periodic work (``mediator jobs``): sync, reminders, refusal-deadline alerts, the notice to the
-CECMC of changed listing or governance data, outbox delivery.
+CECMC of changed listing or governance data, the daily anchor of the audit log, outbox delivery.
 
 Safe on several hosts at once against PostgreSQL: a sync holds its helpdesk's advisory lock, the
 reminders scan a transaction-level one, and outbox rows are taken with ``SKIP LOCKED``. Each run is
@@ -14,6 +14,7 @@ import time
 from connectors.base import HelpdeskError
 from mediator_plugin.cases.alerts import send_rejection_alerts
 from mediator_plugin.cases.reminders import send_due_reminders
+from mediator_plugin.core.audit_check import anchor_if_due
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.helpdesks import configured_connectors
@@ -53,6 +54,9 @@ def _run() -> dict:
         result["alerts"] = send_rejection_alerts(utcnow())
         # Before the delivery, so that a notice leaves in this run (R614-3: without delay).
         result["cecmc_notice"] = check_in_own_transaction("jobs", record_baseline=False).status
+        result["audit_anchor"] = anchor_if_due()  # daily; its mail, when set, leaves in this run too
+        if result["audit_anchor"].startswith("refused"):
+            result["errors"].append(f"audit anchor {result['audit_anchor']}"[:500])
         delivered = deliver_outbox()
         result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}
     except Exception:
