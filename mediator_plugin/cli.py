@@ -197,7 +197,11 @@ def audit_verify_command():
     rewrite or emptying the anchor reveals."""
     from mediator_plugin.core.audit_check import verify_and_anchor
 
-    result = verify_and_anchor()
+    try:
+        result = verify_and_anchor()
+    except OSError as exc:
+        raise click.ClickException(f"the anchor file cannot be read or written: {exc} — check MEDIATOR_STORAGE_DIR; "
+                                   "no anchor was written") from exc
     chain = result.chain
     if chain.broken_at is not None:
         click.echo(f"audit chain broken at entry {chain.broken_at}: {chain.reason} "

@@ -61,8 +61,9 @@ def make_anchor(head: Head, *, by: str, at: datetime) -> Anchor:
 
 
 def is_authentic(anchor: Anchor) -> bool:
-    """Whether ``anchor`` carries the signature of this audit key."""
-    return hmac.compare_digest(anchor.signature, _signature(anchor.signed_part()))
+    """Whether ``anchor`` carries the signature of this audit key (a line of the file may hold anything)."""
+    return isinstance(anchor.signature, str) and hmac.compare_digest(anchor.signature.encode(),
+                                                                      _signature(anchor.signed_part()).encode())
 
 
 def anchor_path() -> Path:

@@ -18,6 +18,7 @@ from mediator_plugin.core.audit_anchors import (
     Anchor,
     Disagreement,
     disagreements,
+    is_authentic,
     latest_anchor,
     make_anchor,
     write_anchor,
@@ -62,6 +63,8 @@ def anchor_if_due(now: datetime | None = None) -> str:
     written since the latest anchor and anchor the log. ``written``, ``not due``, or ``refused: <why>``."""
     now = now or utcnow()
     anchor = latest_anchor()
+    if anchor is not None and not is_authentic(anchor):
+        return _refuse([Disagreement("signature", anchor)])
     if anchor is not None and paris_date(datetime.fromisoformat(anchor.at)) >= paris_date(now):
         return "not due"
     if anchor is None:  # the first anchor: the whole chain
@@ -135,7 +138,11 @@ def _french(problem: Disagreement) -> str:
 
 
 def _day(iso: str) -> str:
-    return paris_date(datetime.fromisoformat(iso)).strftime("%d/%m/%Y")
+    """The Paris day of an anchor's time; a forged anchor's time as it was written."""
+    try:
+        return paris_date(datetime.fromisoformat(iso)).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return str(iso)
 
 
 def _anchor_body(anchor: Anchor) -> str:

@@ -54,8 +54,12 @@ def _run() -> dict:
         result["alerts"] = send_rejection_alerts(utcnow())
         # Before the delivery, so that a notice leaves in this run (R614-3: without delay).
         result["cecmc_notice"] = check_in_own_transaction("jobs", record_baseline=False).status
-        result["audit_anchor"] = anchor_if_due()  # daily; its mail, when set, leaves in this run too
-        if result["audit_anchor"].startswith("refused"):
+        try:
+            result["audit_anchor"] = anchor_if_due()  # daily; its mail, when set, leaves in this run too
+        except OSError as exc:  # the storage folder: the mail still goes out
+            db.session.rollback()
+            result["audit_anchor"] = f"failed: the anchor file cannot be read or written: {exc}"
+        if not result["audit_anchor"].startswith(("written", "not due")):
             result["errors"].append(f"audit anchor {result['audit_anchor']}"[:500])
         delivered = deliver_outbox()
         result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}

@@ -16,6 +16,7 @@ from mediator_plugin.core.audit import KEYED, LEGACY, AuditEntry
 from mediator_plugin.core.audit_anchors import Anchor, anchor_path, is_authentic
 from mediator_plugin.core.db import db, is_postgres
 from mediator_plugin.core.jobs import run_jobs
+from mediator_plugin.core.outbox import OutboxKind, enqueue
 from tests.support.audit import hmac_with, plain_sha256, rechain, tamper
 
 pytestmark = pytest.mark.requirement("R-CONF-1")
@@ -169,3 +170,33 @@ def test_anchors_and_the_alarm_are_mailed_to_the_mediator_when_set(make_app, smt
         (alarm,) = [m for m in smtp.inbox.messages[before:] if m["To"] == MEDIATOR]
         assert alarm["Subject"] == "Le journal d'audit ne correspond plus à son ancre"
         assert f"Le journal s'arrête à l'entrée {ids[2]}, alors que l'ancre du 08/12/2026" in alarm.get_content()
+
+
+def test_an_unusable_storage_folder_fails_the_anchor_not_the_mail(make_app, tmp_path):
+    """When the storage folder cannot hold the anchor file, is the failure said — an error of the jobs run, whose
+    mail still leaves; exit 1 of `verify` naming the setting — rather than a crash?"""
+    occupied = tmp_path / "a-file"
+    occupied.write_text("not a folder")
+    app = make_app(storage_dir=str(occupied))
+    with app.app_context():
+        _entries()
+        enqueue(OutboxKind.MAIL, "test:after-the-anchor", {"to": [MEDIATOR], "subject": "Essai", "body": "Essai",
+                                                           "attachments": []})
+        db.session.commit()
+        result = run_jobs()
+        assert result["audit_anchor"].startswith("failed: the anchor file cannot be read or written")
+        assert result["errors"] == [f"audit anchor {result['audit_anchor']}"] and result["outbox"]["sent"] == 1
+        verified = _verify(app)
+        assert verified.exit_code == 1 and "check MEDIATOR_STORAGE_DIR; no anchor was written" in verified.output
+
+
+def test_a_line_of_the_anchor_file_holding_anything_is_refused_not_a_crash(app):
+    """Is a last line of the anchor file with the anchor's fields but values of any kind refused, by `verify` and
+    by the daily step, without a crash?"""
+    _entries()
+    anchor_path().parent.mkdir(parents=True)
+    anchor_path().write_text(json.dumps({"at": "hier", "by": 1, "count": "x", "last_id": None, "last_hash": [],
+                                         "signature": 7}) + "\n")
+    result = _verify(app)
+    assert result.exit_code == 1 and "does not carry this audit key's signature" in result.stderr
+    assert run_jobs()["audit_anchor"].startswith("refused: anchor of hier does not carry")
