@@ -69,6 +69,7 @@ def app_env(url: str, tmp: Path, *, app_port: int, oidc_port: int) -> dict:
     """The environment of a production-configured app on ``url``, its files in ``tmp``."""
     return {**os.environ, "MEDIATOR_ENV": "production", "MEDIATOR_DATABASE_URL": url,
             "MEDIATOR_STORAGE_DIR": str(tmp / "files"), "MEDIATOR_SECRET_KEY": secrets.token_urlsafe(32),
+            "MEDIATOR_AUDIT_KEY": secrets.token_urlsafe(32),
             "MEDIATOR_BASE_URL": f"http://127.0.0.1:{app_port}",
             "MEDIATOR_OIDC_ISSUER": f"http://127.0.0.1:{oidc_port}", "MEDIATOR_OIDC_CLIENT_ID": "mediateur-bench",
             "MEDIATOR_OIDC_CLIENT_SECRET": "bench-secret"}

@@ -28,6 +28,7 @@ class MediatorState:
     storage_dir: Path
     connectors: dict = field(default_factory=dict)
     menus: dict = field(default_factory=dict)  # core.menu: the console menus built, by permissions and language
+    audit_key: bytes | None = None  # core.audit.chain_key, resolved at the first entry
 
 
 class MediatorPlugin:

@@ -192,15 +192,35 @@ def audit_group():
 
 @audit_group.command("verify")
 def audit_verify_command():
-    """Check the hash chain; exit 1 naming the first broken entry."""
-    from mediator_plugin.core.audit import verify_chain
+    """Check every link and hash of the audit chain, then compare the log with its latest anchor (kept outside the
+    database); write a new anchor when both agree. Exit 1 naming the first broken entry, or the truncation,
+    rewrite or emptying the anchor reveals."""
+    from mediator_plugin.core.audit_check import verify_and_anchor
 
-    report = verify_chain()
-    if report.broken_at is not None:
-        click.echo(f"audit chain broken at entry {report.broken_at}: {report.reason} "
-                   f"({report.checked} entries checked before it)", err=True)
+    try:
+        result = verify_and_anchor()
+    except OSError as exc:
+        raise click.ClickException(f"the anchor file cannot be read or written: {exc} — check MEDIATOR_STORAGE_DIR; "
+                                   "no anchor was written") from exc
+    chain = result.chain
+    if chain.broken_at is not None:
+        click.echo(f"audit chain broken at entry {chain.broken_at}: {chain.reason} "
+                   f"({chain.checked} entries checked before it)", err=True)
+    else:
+        click.echo(f"audit chain intact: {chain.checked} entries")
+    anchor = result.compared_with
+    if anchor is None:
+        click.echo("no anchor to compare with yet: entries cut from the end could not be detected this time")
+    for problem in result.problems:
+        click.echo(f"audit log {problem}", err=True)
+    if not result.ok:
+        click.echo("no anchor written: the log does not agree with the chain or with its latest anchor", err=True)
         sys.exit(1)
-    click.echo(f"audit chain intact: {report.checked} entries")
+    if anchor is not None:
+        click.echo(f"agrees with the anchor of {anchor.at} ({anchor.count} entries up to id {anchor.last_id})")
+    written = result.written
+    click.echo(f"anchor written to {result.path}: {written.count} entries up to id {written.last_id}"
+               + (f"; mail to {result.mailed_to} queued for the next `mediator jobs`" if result.mailed_to else ""))
 
 
 @mediator_group.command("purge")

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from tests.support.certified_oidc import certified_provider, install, node_problem
 from tests.support.identities import GROUPS, user_claims
-from tests.support.postgres import postgres_bin, throwaway_postgres
+from tests.support.postgres import empty_tables, postgres_bin, throwaway_postgres
 from tests.support.smtp import smtp_server
 
 STRICT = os.environ.get("MEDIATOR_TEST_STRICT") == "1"
@@ -132,9 +132,7 @@ def database_url(request, tmp_path):
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
         return f"sqlite:///{target}"
     pg = request.getfixturevalue("postgres_migrated")
-    with pg.engine.begin() as connection:
-        connection.execute(sa.text("TRUNCATE " + ", ".join(f"mediation.{t}" for t in pg.tables)
-                                   + " RESTART IDENTITY CASCADE"))
+    empty_tables(pg.engine, pg.tables)
     return pg.url
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from mediator_plugin.core import audit
-from mediator_plugin.core.db import db, is_postgres
+from mediator_plugin.core.db import db
+from tests.support.audit import tamper
 from tests.support.helpdesk import zendesk_with_request
 
 
@@ -27,13 +28,7 @@ def test_audit_verify_exit_codes(app):
     db.session.commit()
     ok = _run(app, "audit", "verify")
     assert ok.exit_code == 0 and "3 entries" in ok.output
-    table = "mediation.audit_entries" if is_postgres() else "audit_entries"
-    with db.engine.begin() as connection:
-        if is_postgres():
-            connection.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-        connection.execute(sa.text(f"UPDATE {table} SET target = 'MED-2026-99999' WHERE id = 2"))  # noqa: S608
-        if is_postgres():
-            connection.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+    tamper("UPDATE audit_entries SET target = 'MED-2026-99999' WHERE id = 2")
     broken = _run(app, "audit", "verify")
     assert broken.exit_code == 1 and "broken at entry 2" in broken.output
 

@@ -27,7 +27,8 @@ from mediator_plugin.cases.models import (
 )
 from mediator_plugin.cases.presenters import describe
 from mediator_plugin.cases.workflow import ENDED, INTERRUPTED, State
-from mediator_plugin.core.audit import AuditEntry, verify_chain
+from mediator_plugin.core.audit import AuditEntry
+from mediator_plugin.core.audit_verify import verify_chain
 from mediator_plugin.core.calendar import add_working_days, paris_date
 from mediator_plugin.core.charter import LEGAL_GROUNDS
 from mediator_plugin.core.db import db

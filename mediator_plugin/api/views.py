@@ -19,6 +19,7 @@ from mediator_plugin.api.schemas import (
     RecommendationSchema,
 )
 from mediator_plugin.cases import queries
+from mediator_plugin.cases.listing_audit import record_listing
 from mediator_plugin.cases.models import Case
 from mediator_plugin.core import audit
 from mediator_plugin.core.db import db
@@ -32,14 +33,16 @@ def _page(schema, items: list, query: dict, total: int):
 
 @requires(Permission.CASE_READ)
 def list_files():
-    """File statuses, filtered as the console's file list, newest first."""
+    """File statuses, filtered as the console's file list, newest first; audited as the console's list is."""
     query = FileQuerySchema().load(request.args)
     filters = queries.FileFilters(
         state=query.get("state", ""), category=query.get("category", ""), department=query.get("department", ""),
         year=str(query.get("year", "")), due_within=str(query.get("due_within", "")), q=query.get("q", ""),
         page=query["page"])
     rows, total = queries.list_files(filters, columns=presenters.FILE_COLUMNS, per_page=query["per_page"])
-    return _page(FilePageSchema, [presenters.file_status(row) for row in rows], query, total)
+    response = _page(FilePageSchema, [presenters.file_status(row) for row in rows], query, total)
+    record_listing(filters, total, via="api")  # a search by name or e-mail tells who has a file: audited
+    return response
 
 
 @requires(Permission.CASE_READ)

@@ -11,9 +11,11 @@ from mediator_plugin import state
 from mediator_plugin.cases import documents, previews, queries
 from mediator_plugin.cases.actions import ACTIONS, success_message
 from mediator_plugin.cases.admissibility import file_hints
+from mediator_plugin.cases.audit_labels import action_label, action_labels, actor_label, roles_label
 from mediator_plugin.cases.deliveries import undelivered_mails
 from mediator_plugin.cases.file_view import read_file
 from mediator_plugin.cases.instruction import EXTENSION_REASONS
+from mediator_plugin.cases.listing_audit import record_dashboard, record_listing
 from mediator_plugin.cases.models import Case, Document
 from mediator_plugin.cases.notices import letter_filename, recording_deliveries
 from mediator_plugin.cases.presenters import department_label, describe, file_list_rows
@@ -55,18 +57,21 @@ def _audit_read(action: str, case, **detail) -> None:
 
 @requires(Permission.CASE_READ)
 def dashboard():
-    """What is due today and this week, what awaits signature, my files."""
+    """What is due today and this week, what awaits signature, my files; the view is audited."""
     from mediator_plugin.intake.queries import pending_count
 
+    autocommit_reads()
     identity = current_identity()
-    return render_template("cases/dashboard.html", data=queries.dashboard(identity.sub),
+    page = render_template("cases/dashboard.html", data=queries.dashboard(identity.sub),
                            pending=pending_count(), state_label=state_label, undelivered=undelivered_mails())
+    record_dashboard()
+    return page
 
 
 @requires(Permission.CASE_READ)
 @reads_in_autocommit
 def index():
-    """The file list with filters, search and pages."""
+    """The file list with filters, search and pages; each page view is audited with its query."""
     args = request.args
     filters = queries.FileFilters(state=args.get("state", ""), category=args.get("category", ""),
                                   department=args.get("department", ""), year=args.get("year", ""),
@@ -78,10 +83,12 @@ def index():
     # One url_for for the fifty links (a tenth of the page's cost): references are URL-safe, MED-YYYY-NNNNN.
     files_url = url_for("mediator.cases.show", reference="")
     page = queries.file_page(filters)
-    return render_template("cases/index.html", page=page, rows=file_list_rows(page.rows, labels), filters=filters,
+    html = render_template("cases/index.html", page=page, rows=file_list_rows(page.rows, labels), filters=filters,
                            states=list(State), state_labels=labels, files_url=files_url, sorts=_sort_labels(),
                            categories=state().charter.rules["categories"],
                            departments=state().settings["departments"])
+    record_listing(filters, page.total)
+    return html
 
 
 def _sort_labels() -> dict[str, str]:
@@ -181,4 +188,5 @@ def accesses(reference: str):
     _audit_read("read_access_log", case)
     entries = db.session.execute(sa.select(AuditEntry).where(AuditEntry.case_id == case.id)
                                  .order_by(AuditEntry.id.desc()).limit(500)).scalars().all()
-    return render_template("cases/accesses.html", case=case, entries=entries)
+    return render_template("cases/accesses.html", case=case, entries=entries, actions=action_labels(),
+                           action_label=action_label, roles_label=roles_label, actor_label=actor_label)

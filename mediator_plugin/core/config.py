@@ -40,6 +40,8 @@ DEFAULTS: dict = {
     "helpdesk_timeout_seconds": 10,
     "report_min_cell": 10,
     "log_format": "json",
+    # The audit chain's key (a secret: environment only) and where each anchor of the chain is mailed.
+    "audit": {"key": "", "anchor_mail_to": ""},
     # R-GDPR-3: how long each class of data is kept after the start of its last phase, in months.
     "retention": {
         "case_archive_months": 60,
@@ -102,6 +104,7 @@ DEFAULTS: dict = {
 SECRET_KEYS = frozenset(
     {
         "secret_key",
+        "audit.key",
         "smtp_url",
         "oidc.client_secret",
         "zendesk.api_token",
@@ -114,7 +117,8 @@ SECRET_KEYS = frozenset(
 )
 # Tables whose keys are free (a group list per role, a label per department).
 OPEN_TABLES = frozenset({"roles", "roles.correspondent", "departments"})
-REQUIRED_IN_PRODUCTION = ("secret_key", "base_url", "oidc.issuer", "oidc.client_id", "oidc.client_secret")
+REQUIRED_IN_PRODUCTION = ("secret_key", "audit.key", "base_url", "oidc.issuer", "oidc.client_id",
+                          "oidc.client_secret")
 # MEDIATOR_* variables that are not settings.
 NON_SETTING_ENV = frozenset({"MEDIATOR_CONFIG", "MEDIATOR_TEST_STRICT"})
 ENVIRONMENTS = ("production", "demo", "test")
@@ -233,12 +237,12 @@ def _from_environ(environ: Mapping[str, str]) -> dict:
     return result
 
 
-def _check_secret_key(key: str) -> None:
+def _check_random_key(dotted: str, key: str) -> None:
     """A production key must hold 32 random bytes at least: 64 hexadecimal digits, 43 characters of base64,
     counted at the bits each kind of character can carry, and not a short pattern repeated."""
     bits = 4 if set(key.lower()) <= set("0123456789abcdef") else 6
     if len(key) * bits < 256 or len(set(key)) < 10:
-        raise ConfigError("setting 'secret_key' must hold at least 32 random bytes: generate one with "
+        raise ConfigError(f"setting '{dotted}' must hold at least 32 random bytes: generate one with "
                           "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
 
 
@@ -252,6 +256,17 @@ def _check_addresses(base_url: str, allowed_hosts: list) -> None:
                           "e.g. [\"mediation.example.fr\", \".example.fr\"]")
 
 
+def _check_audit(settings: dict) -> None:
+    audit = settings["audit"]
+    if settings["env"] == "production":
+        _check_random_key("audit.key", audit["key"])
+        # Two keys, so that the secret key can be changed (after a leak) without losing the proof of the log.
+        if audit["key"] == settings["secret_key"]:
+            raise ConfigError("setting 'audit.key' must differ from 'secret_key'")
+    if audit["anchor_mail_to"] and "@" not in audit["anchor_mail_to"]:
+        raise ConfigError("setting 'audit.anchor_mail_to' must be an e-mail address (or empty: no mail)")
+
+
 def _validate(settings: dict) -> None:
     if settings["env"] not in ENVIRONMENTS:
         raise ConfigError(f"setting 'env' must be one of {', '.join(ENVIRONMENTS)}")
@@ -260,7 +275,7 @@ def _validate(settings: dict) -> None:
             if not _get(settings, dotted):
                 env_name = "MEDIATOR_" + dotted.replace(".", "_").upper()
                 raise ConfigError(f"missing required setting '{dotted}' (env {env_name})")
-        _check_secret_key(settings["secret_key"])
+        _check_random_key("secret_key", settings["secret_key"])
     for code, department in settings["departments"].items():
         if not (isinstance(department, Mapping) and set(department) == {"label", "email"}
                 and all(isinstance(v, str) and v for v in department.values())):
@@ -278,6 +293,7 @@ def _validate(settings: dict) -> None:
     if settings["freshdesk"]["plan"] not in ("growth", "pro", "enterprise"):
         raise ConfigError("setting 'freshdesk.plan' must be growth, pro or enterprise")
     _check_retention(settings["retention"])
+    _check_audit(settings)
     _check_complaint_outcome(settings)
     roles = settings["roles"]
     for role, groups in roles.items():

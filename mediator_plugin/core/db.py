@@ -6,7 +6,6 @@ On SQLite, which has no schemas, the same models run with ``schema_translate_map
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -39,19 +38,10 @@ def engine_options(database_url: str) -> dict:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
 
 
-# SQLite has no SHA-256: the audit log's chained insert calls this one (core/audit.py).
-SQLITE_SHA256 = "mediator_sha256"
-
-
-def _sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     # Foreign keys are off by default in SQLite; WAL lets the console read while a sync writes.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
-        dbapi_connection.create_function(SQLITE_SHA256, 1, _sha256_hex, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

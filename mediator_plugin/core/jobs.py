@@ -1,5 +1,6 @@
 """One pass of the periodic work (``mediator jobs``): sync, reminders, refusal-deadline alerts, the notice to the
-CECMC of changed listing or governance data, outbox delivery, the end of console sessions that ran out unseen.
+CECMC of changed listing or governance data, the daily anchor of the audit log, outbox delivery, the end of console
+sessions that ran out unseen.
 
 Safe on several hosts at once against PostgreSQL: a sync holds its helpdesk's advisory lock, the
 reminders scan a transaction-level one, and outbox rows are taken with ``SKIP LOCKED``. Each run is
@@ -17,6 +18,7 @@ from mediator_plugin import state
 from mediator_plugin.cases.alerts import send_rejection_alerts
 from mediator_plugin.cases.reminders import send_due_reminders
 from mediator_plugin.core import sessions
+from mediator_plugin.core.audit_check import anchor_if_due
 from mediator_plugin.core.db import db, utcnow
 from mediator_plugin.core.delivery import deliver_outbox
 from mediator_plugin.core.helpdesks import configured_connectors
@@ -57,6 +59,13 @@ def _run() -> dict:
         result["alerts"] = send_rejection_alerts(utcnow())
         # Before the delivery, so that a notice leaves in this run (R614-3: without delay).
         result["cecmc_notice"] = check_in_own_transaction("jobs", record_baseline=False).status
+        try:
+            result["audit_anchor"] = anchor_if_due()  # daily; its mail, when set, leaves in this run too
+        except OSError as exc:  # the storage folder: the mail still goes out
+            db.session.rollback()
+            result["audit_anchor"] = f"failed: the anchor file cannot be read or written: {exc}"
+        if not result["audit_anchor"].startswith(("written", "not due")):
+            result["errors"].append(f"audit anchor {result['audit_anchor']}"[:500])
         delivered = deliver_outbox()
         result["outbox"] = {"sent": delivered.sent, "retried": delivered.retried, "failed": delivered.failed}
         result["sessions"] = sessions.sweep(utcnow(), timedelta(minutes=state().settings["session_idle_minutes"]))

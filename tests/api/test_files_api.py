@@ -151,3 +151,13 @@ def test_unknown_file_url_and_method_are_json(app, api):
     wrong = client.delete(f"{API}/files")
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "GET"
     assert error_of(wrong)["message"] == "Cette méthode n'est pas acceptée sur cette ressource."
+
+
+@pytest.mark.requirement("R-CONF-1")
+def test_a_search_through_the_api_is_audited_like_the_console_s(app, people, api):
+    """Does a search of `/api/v1/files` write its entry, with the words searched and how many files they found?"""
+    new_case(people.gestionnaire)
+    assert api("gestionnaire").get(f"{API}/files?q=jeanne.dupont@example.org&per_page=10").status_code == 200
+    entry = db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == "search_cases")).scalar_one()
+    assert (entry.actor, entry.detail) == ("gestionnaire", {"query": {"q": "jeanne.dupont@example.org"},
+                                                            "results": 1, "via": "api"})

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from mediator_plugin.cases import queries
 from mediator_plugin.cases.models import Case, Party, TicketCopy, TimelineEvent
 from mediator_plugin.cases.presenters import describe
-from mediator_plugin.core.audit import AuditEntry, verify_chain
+from mediator_plugin.core.audit import AuditEntry
+from mediator_plugin.core.audit_verify import verify_chain
 from mediator_plugin.core.calendar import PARIS
 from mediator_plugin.core.db import db
 from mediator_plugin.core.pdf import fr_datetime

@@ -11,7 +11,8 @@ from freezegun import freeze_time
 from mediator_plugin.cases import admissibility, closure, instruction
 from mediator_plugin.cases.models import Case, Document, Extension
 from mediator_plugin.cases.workflow import State
-from mediator_plugin.core.audit import AuditEntry, verify_chain
+from mediator_plugin.core.audit import AuditEntry
+from mediator_plugin.core.audit_verify import verify_chain
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import DeadlinePassed, InvalidTransition, MissingField, NotAllowed
 from mediator_plugin.core.outbox import OutboxMessage

@@ -44,7 +44,7 @@ def test_missing_required_key_in_production_is_named():
 
 
 PRODUCTION = {"MEDIATOR_OIDC_ISSUER": "https://idp", "MEDIATOR_OIDC_CLIENT_ID": "mediateur",
-              "MEDIATOR_OIDC_CLIENT_SECRET": "x"}
+              "MEDIATOR_OIDC_CLIENT_SECRET": "x", "MEDIATOR_AUDIT_KEY": secrets.token_urlsafe(32)}
 
 
 def test_production_starts_with_every_required_key():
@@ -110,3 +110,30 @@ def test_complaint_outcome_settings_are_checked():
     assert settings["zendesk"]["complaint_outcome_values"] == ("refus", "partiel")
     with pytest.raises(ConfigError, match=r"zendesk\.complaint_outcome_values"):
         load_settings(environ={**BASE_ENV, "MEDIATOR_ZENDESK_COMPLAINT_OUTCOME_VALUES": "[]"})
+
+
+def test_production_requires_an_audit_key_of_its_own():
+    """Is production refused without MEDIATOR_AUDIT_KEY, with a weak one, or with the secret key itself, naming the
+    setting — and is the key refused in a settings file (secrets only from the environment)?"""
+    secret = secrets.token_urlsafe(32)
+    base = {**PRODUCTION, "MEDIATOR_SECRET_KEY": secret}
+    without = {key: value for key, value in base.items() if key != "MEDIATOR_AUDIT_KEY"}
+    with pytest.raises(ConfigError, match="MEDIATOR_AUDIT_KEY"):
+        load_settings(environ=without)
+    with pytest.raises(ConfigError, match=r"'audit\.key' must hold at least 32 random bytes"):
+        load_settings(environ={**base, "MEDIATOR_AUDIT_KEY": "audit" * 8})
+    with pytest.raises(ConfigError, match=r"'audit\.key' must differ from 'secret_key'"):
+        load_settings(environ={**base, "MEDIATOR_AUDIT_KEY": secret})
+    assert load_settings(environ=base)["audit"]["key"] == base["MEDIATOR_AUDIT_KEY"]
+
+
+def test_audit_key_in_a_file_is_refused_and_the_anchor_address_is_checked(tmp_path):
+    """Is `audit.key` refused in a TOML file, and `audit.anchor_mail_to` refused when it is not an address?"""
+    extra = tmp_path / "site.toml"
+    extra.write_text('[audit]\nkey = "abc"\n')
+    with pytest.raises(ConfigError, match=r"audit\.key.*environment"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_CONFIG": str(extra)})
+    with pytest.raises(ConfigError, match=r"audit\.anchor_mail_to"):
+        load_settings(environ={**BASE_ENV, "MEDIATOR_AUDIT_ANCHOR_MAIL_TO": "the mediator"})
+    assert load_settings(environ={**BASE_ENV, "MEDIATOR_AUDIT_ANCHOR_MAIL_TO": "m@example.com"})["audit"][
+        "anchor_mail_to"] == "m@example.com"

@@ -9,7 +9,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from mediator_plugin.core.audit import AuditEntry, verify_chain
+from mediator_plugin.core.audit import AuditEntry
+from mediator_plugin.core.audit_verify import verify_chain
 from mediator_plugin.core.db import db
 from mediator_plugin.core.errors import Duplicate, InvalidTransition, MissingField, NotAllowed
 from mediator_plugin.examples import services

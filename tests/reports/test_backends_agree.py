@@ -5,12 +5,11 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-
 from mediator_plugin import create_app
 from mediator_plugin.core.db import db
 from mediator_plugin.reports.figures import compute
 from mediator_plugin.seed import seed_cases
+from tests.support.postgres import empty_tables
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -30,9 +29,7 @@ def test_seeded_year_gives_identical_figures_on_both_databases(sqlite_template, 
     """Do 1,500 seeded files over five years give exactly the same figures of 2025 — Table A for each split,
     medians, bands, trend, breakdowns — on SQLite and on PostgreSQL?"""
     shutil.copy(sqlite_template, tmp_path / "mediator.db")
-    with postgres_migrated.engine.begin() as connection:
-        connection.execute(sa.text("TRUNCATE " + ", ".join(f"mediation.{t}" for t in postgres_migrated.tables)
-                                   + " RESTART IDENTITY CASCADE"))
+    empty_tables(postgres_migrated.engine, postgres_migrated.tables)
     on_sqlite = _figures(f"sqlite:///{tmp_path / 'mediator.db'}", str(tmp_path / "files"))
     on_postgresql = _figures(postgres_migrated.url, str(tmp_path / "pgfiles"))
 

@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from mediator_plugin.cases.models import Case, Document, Party
-from mediator_plugin.core.audit import AuditEntry, verify_chain
+from mediator_plugin.core.audit import AuditEntry
+from mediator_plugin.core.audit_verify import verify_chain
 from mediator_plugin.core.db import db
 from mediator_plugin.reports.figures import compute
 from mediator_plugin.reports.snapshots import ReportSnapshot

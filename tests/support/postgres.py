@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+
 
 def postgres_bin() -> Path | None:
     """The newest server binaries installed (Debian layout), or None."""
@@ -86,3 +88,12 @@ def throwaway_postgres(database: str = "mediator") -> Iterator[str]:
     """Start a cluster, create ``database``, yield its SQLAlchemy URL, then stop and delete it."""
     with postgres_cluster(database) as cluster:
         yield cluster.url(database)
+
+
+def empty_tables(engine: sa.Engine, tables: list[str]) -> None:
+    """TRUNCATE ``tables`` of the schema ``mediation`` and restart their ids: a test's fresh start. The audit log
+    refuses TRUNCATE by trigger; the owner may switch triggers off for the transaction, as done here."""
+    with engine.begin() as connection:
+        connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        connection.execute(sa.text("TRUNCATE " + ", ".join(f"mediation.{t}" for t in tables)
+                                   + " RESTART IDENTITY CASCADE"))
