@@ -49,7 +49,11 @@ def action_labels() -> dict[str, str]:
         "rejection_alert": _("Alert: the deadline to refuse the request is near"),
         "retention_purge": _("Anonymised at the end of its retention period"),
         # Outside a file
-        "login": _("Signed in"), "logout": _("Signed out"), "export_report": _("Downloaded an annual report"),
+        "login": _("Signed in"), "logout": _("Signed out"),
+        "session_expired": _("Session ended: idle or past its lifetime"),
+        "session_ended_by_admin": _("Session ended by the administrator"),
+        "session_ended_by_provider": _("Session ended by a sign-out at the identity provider"),
+        "export_report": _("Downloaded an annual report"),
         "export_cecmc": _("Export for the CECMC"),
         "subject_access_export": _("Export of a person's data (access request)"),
         "publish_report": _("Published the annual report"), "save_report_texts": _("Saved the report's texts"),
@@ -85,4 +89,5 @@ def roles_label(roles: str) -> str:
 
 def actor_label(actor: str) -> str:
     """Who acted: a person's identifier as it is, or what the machine actors stand for."""
-    return {"cli": _("Command line"), "public": _("The public site")}.get(actor, actor)
+    return {"cli": _("Command line"), "public": _("The public site"), "system": _("The application"),
+            "identity-provider": _("The identity provider")}.get(actor, actor)

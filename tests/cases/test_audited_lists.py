@@ -71,8 +71,8 @@ def test_the_access_log_names_actions_and_roles_in_french(app, people, client_fo
 
 
 def _written_actions() -> set[str]:
-    """Every action code the code writes: the first argument of ``audit.record`` and ``_audit_read``, the kind
-    of ``timeline.log`` (audited as such), the examples' ``example_<kind>``."""
+    """Every action code the code writes: the first argument of ``audit.record`` and ``_audit_read``, an
+    ``action=`` keyword, the kind of ``timeline.log`` (audited as such), the examples' ``example_<kind>``."""
     codes = set()
     for path in Path(mediator_plugin.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -87,6 +87,9 @@ def _written_actions() -> set[str]:
             argument = node.args[position]
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                 codes.add(f"example_{argument.value}" if name == "_log" else argument.value)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # sessions.end_many(..., action="…")
+            if isinstance(node, ast.keyword) and node.arg == "action" and isinstance(node.value, ast.Constant):
+                codes.add(node.value.value)
     return codes
 
 
