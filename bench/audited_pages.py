@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,14 +30,15 @@ import sqlalchemy as sa  # noqa: E402
 from mediator_plugin import create_app  # noqa: E402
 from mediator_plugin.cases import views  # noqa: E402
 from mediator_plugin.cases.models import Case  # noqa: E402
-from mediator_plugin.core import audit  # noqa: E402
+from mediator_plugin.core import audit, sessions  # noqa: E402
+from mediator_plugin.core.auth import SESSION_KEY  # noqa: E402
 from mediator_plugin.core.db import db, utcnow  # noqa: E402
 from mediator_plugin.core.schema import upgrade_schema  # noqa: E402
 from mediator_plugin.seed import seed_cases  # noqa: E402
 from tests.support.postgres import throwaway_postgres  # noqa: E402
 
 SESSION = {"sub": "gestionnaire", "name": "Lisa", "email": "", "roles": ["case_handler"], "departments": [],
-           "id_token": ""}
+           "provider_sid": None, "id_token": ""}
 
 
 def _off(*_args, **_kwargs) -> None:
@@ -72,8 +74,11 @@ def measure(url: str, files: int, requests: int, storage: Path) -> dict[str, tup
               "file list": ["/console/dossiers"], "search": [f"/console/dossiers?q={ref.lower()}" for ref in sample],
               "dashboard": ["/console/"]}
     client = app.test_client()
+    with app.app_context():  # a console session on the server, as a sign-in opens it
+        _id, token = sessions.open_session(**SESSION, now=utcnow(), lifetime=timedelta(hours=10))
+        db.session.commit()
     with client.session_transaction() as session:
-        session["mediator_user"] = {**SESSION, "seen": utcnow().timestamp()}
+        session[SESSION_KEY] = token
 
     def timed(path: str) -> float:
         started = time.perf_counter()
