@@ -98,7 +98,7 @@ def end_one(session_id: int):
 def end_person():
     """End every open session of one person (``sub``)."""
     sub = forms.text("sub")
-    rows = sessions.open_sessions_of(sub)
+    rows = sessions.open_rows(ConsoleSession.sub == sub)
     try:
         ended = _end(rows, _reason())
         if not ended:

@@ -56,6 +56,7 @@ def _audit_read(action: str, case, **detail) -> None:
 
 
 @requires(Permission.CASE_READ)
+@reads_in_autocommit
 def dashboard():
     """What is due today and this week, what awaits signature, my files; the view is audited."""
     from mediator_plugin.intake.queries import pending_count

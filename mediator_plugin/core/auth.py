@@ -54,7 +54,7 @@ def load_identity() -> None:
         session.pop(SESSION_KEY, None)
         if reason:
             db.session.commit()  # out of the lookup's transaction: the end and its audit entry are one
-            sessions.expire(row.id, row.sub, reason, now)
+            sessions.expire(row, reason, now)
             db.session.commit()
         return
     if now - row.last_seen_at >= SEEN_EVERY:

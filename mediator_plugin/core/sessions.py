@@ -119,13 +119,11 @@ def end_by_token(token: str, reason: EndReason, now: datetime) -> int | None:
     return session_id
 
 
-def expire(session_id: int, sub: str, reason: EndReason, now: datetime) -> bool:
-    """End a session that ran out (idle or past its lifetime), with its audit entry; False if already ended."""
-    if end(session_id, reason, now) is None:
-        return False
-    audit.record("session_expired", actor=EXPIRY_ACTOR, target=f"session:{session_id}",
-                 detail={"person": sub, "reason": reason.value})
-    return True
+def expire(row, reason: EndReason, now: datetime) -> bool:
+    """End a session that ran out (``row``: id and sub; idle or past its lifetime), with its audit entry; False
+    if it had already ended."""
+    return bool(end_many([row], reason, now, action="session_expired", actor=EXPIRY_ACTOR,
+                         detail={"reason": reason.value}))
 
 
 def end_many(rows, reason: EndReason, now: datetime, *, action: str, actor: str, roles=(), detail: dict) -> list[int]:
@@ -140,16 +138,9 @@ def end_many(rows, reason: EndReason, now: datetime, *, action: str, actor: str,
 
 
 def open_rows(*conditions):
-    """Id, sub and end of lifetime of the sessions not yet ended that match ``conditions``."""
-    return db.session.execute(sa.select(_sessions.c.id, _sessions.c.sub, _sessions.c.expires_at)
+    """Id, sub, name and end of lifetime of the sessions not yet ended that match ``conditions``."""
+    return db.session.execute(sa.select(_sessions.c.id, _sessions.c.sub, _sessions.c.name, _sessions.c.expires_at)
                               .where(_sessions.c.ended_at.is_(None), *conditions).order_by(_sessions.c.id)).all()
-
-
-def open_sessions_of(sub: str) -> list[ConsoleSession]:
-    """The sessions of ``sub`` not yet ended."""
-    return db.session.execute(sa.select(ConsoleSession).where(ConsoleSession.sub == sub,
-                                                              ConsoleSession.ended_at.is_(None))
-                              .order_by(ConsoleSession.id)).scalars().all()
 
 
 def active(now: datetime, idle: timedelta) -> list[ConsoleSession]:
@@ -170,8 +161,7 @@ def recently_ended(now: datetime, limit: int = 50) -> list[ConsoleSession]:
 def sweep(now: datetime, idle: timedelta) -> dict:
     """``mediator jobs``: end (and audit) the sessions that ran out unseen, delete rows ended long ago."""
     lapsed = open_rows(sa.or_(_sessions.c.expires_at <= now, _sessions.c.last_seen_at < now - idle))
-    expired = sum(expire(row.id, row.sub, EndReason.EXPIRED if row.expires_at <= now else EndReason.IDLE, now)
-                  for row in lapsed)
+    expired = sum(expire(row, EndReason.EXPIRED if row.expires_at <= now else EndReason.IDLE, now) for row in lapsed)
     deleted = db.session.execute(sa.delete(_sessions).where(_sessions.c.ended_at < now - ENDED_ROWS_KEPT)).rowcount
     db.session.commit()
     return {"expired": expired, "deleted": deleted}

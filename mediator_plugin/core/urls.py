@@ -32,13 +32,10 @@ def external_url(endpoint: str, **values) -> str:
     return state().settings["base_url"].rstrip("/") + path
 
 
-def trusted_hosts(base_url: str, allowed_hosts: tuple[str, ...]) -> tuple[str, ...]:
-    """The host names a request may name: ``base_url``'s, the allowed ones, the loopback names for a local one."""
-    return _trusted_hosts(base_url, tuple(allowed_hosts))
-
-
 @lru_cache(maxsize=8)
-def _trusted_hosts(base_url: str, allowed_hosts: tuple[str, ...]) -> tuple[str, ...]:
+def trusted_hosts(base_url: str, allowed_hosts: tuple[str, ...]) -> tuple[str, ...]:
+    """The host names a request may name: ``base_url``'s, the allowed ones, the loopback names for a local one
+    (``allowed_hosts`` as the settings hold it, a tuple)."""
     host = urlsplit(base_url).hostname or ""
     names = [host, *allowed_hosts]
     if host in LOOPBACK_NAMES:
